@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { BlobStore } from './blobs/blob-store.js';
+import type { Config } from './config.js';
+import type { DatabaseKind } from './db/open.js';
+import type { Database } from './db/schema.js';
+import type { TenantCache } from './domain/tenants.js';
+import type { Metrics } from './metrics.js';
+import type { RateLimiter } from './rate-limits.js';
+
+/** Everything a request handler may use, built once by the composition root (start.ts) or a test. */
+export interface AppDeps {
+  config: Config;
+  db: Kysely<Database>;
+  dbKind: DatabaseKind;
+  /** pgvector present: semantic search possible once an embedder is configured. */
+  vector: boolean;
+  blobs: BlobStore;
+  /** Signing key for URLs, CSRF fields and cookies. */
+  secret: string;
+  logger: Logger;
+  limiter: RateLimiter;
+  metrics: Metrics;
+  tenants: TenantCache;
+}

@@ -1,0 +1,95 @@
+/**
+ * createApp wires middleware and route files over the dependencies it is handed; it opens nothing
+ * itself, so tests build it over a real database and blob store of their choosing.
+ */
+import { AgentryError, version } from '@agentry/core';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps } from './app-deps.js';
+import { authenticate } from './http/auth.js';
+import type { AppEnv } from './http/context.js';
+import { respondWithError } from './http/on-error.js';
+import { requestContext } from './http/request-context.js';
+import { securityHeaders } from './http/security-headers.js';
+import { resolveTenant } from './http/tenant.js';
+import { blobRoutes } from './routes/blobs.js';
+import { healthRoutes } from './routes/health.js';
+import { tankAuthRoutes } from './routes/tank/auth.js';
+import { accountPages } from './web/accounts.js';
+import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
+import { appCss } from './web/assets.js';
+
+/** Paths served before tenant resolution: probes and public documents answer on any host name. */
+const tenantFree = /^\/(health|v1\/healthz|metrics|openapi\.json|docs\/api|assets\/|_blobs\/)/;
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({
+    // Every schema failure (body, query, path) becomes the catalogue's 422 with zod-shaped issues.
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new AgentryError('validation_error', {
+          issues: result.error.issues.map((issue) => ({
+            path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
+            message: issue.message,
+          })),
+        });
+      }
+    },
+  });
+
+  app.use(requestContext(deps.logger, deps.metrics, deps.config.trustProxy));
+  app.use(securityHeaders());
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: () => {
+        throw new AgentryError('payload_too_large');
+      },
+    }),
+  );
+
+  app.route('/', healthRoutes(deps));
+  if (deps.blobs.kind === 'fs') app.route('/', blobRoutes(deps));
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
+  app.get('/assets/app.css', (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(appCss);
+  });
+
+  const tenantMiddleware = resolveTenant(deps.tenants, deps.config.baseDomain, deps.config.defaultTenant);
+  const authMiddleware = authenticate(deps.db);
+  app.use('*', async (c, next) => {
+    if (tenantFree.test(c.req.path)) return next();
+    return tenantMiddleware(c, async () => {
+      await authMiddleware(c, next);
+    });
+  });
+
+  app.route('/', tankAuthRoutes());
+  app.route('/', accountPages(deps));
+
+  const openApiConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Agentry API',
+      version,
+      description:
+        'Generated from the route schemas. Errors use the envelope of the surface a path belongs to.',
+    },
+  };
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', openApiConfig);
+  app.get('/docs/api', (c) =>
+    c.html(renderApiDocs(app.getOpenAPI31Document(openApiConfig) as unknown as OpenApiDocument)),
+  );
+
+  app.notFound((c) => respondWithError(c, new AgentryError('not_found')));
+  app.onError((error, c) => respondWithError(c, error));
+  return app;
+}
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,98 @@
+/**
+ * `agentry-server migrate` and `agentry-server admin …`: operator commands that open the database
+ * directly. They take the data-directory lock like the server does, so they refuse to run beside a
+ * server on the same embedded database instead of corrupting it.
+ */
+import { AgentryError, type TenantRole, tenantRoles } from '@agentry/core';
+import type { Config } from '../config.js';
+import { lockDataDir } from '../data-dir-lock.js';
+import { type DatabaseHandle, openDatabase } from '../db/open.js';
+import { createApiToken } from '../domain/api-tokens.js';
+import { ensureTenant, findTenantBySlug } from '../domain/tenants.js';
+import { createUser, findUserByUsername, setTenantRole } from '../domain/users.js';
+
+async function withDatabase<T>(config: Config, run: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  // Only the embedded database needs the lock; PostgreSQL handles concurrent clients itself.
+  const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir);
+  try {
+    const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      await ensureTenant(handle.db, config.defaultTenant, 'Default');
+      return await run(handle);
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    lock?.release();
+  }
+}
+
+/** Opening the database applies pending migrations; this reports which. */
+export function runMigrate(config: Config): Promise<{ applied: string[]; database: string }> {
+  return withDatabase(config, async (handle) => ({ applied: handle.applied, database: handle.kind }));
+}
+
+async function tenantId(handle: DatabaseHandle, slug: string): Promise<string> {
+  const tenant = await findTenantBySlug(handle.db, slug);
+  if (!tenant) throw new AgentryError('tenant_resolution_failed', { message: `Unknown tenant "${slug}".` });
+  return tenant.id;
+}
+
+export interface CreateUserInput {
+  username: string;
+  email?: string | undefined;
+  password?: string | undefined;
+  role: string;
+  tenant: string;
+}
+
+export function runCreateUser(config: Config, input: CreateUserInput) {
+  if (!(tenantRoles as readonly string[]).includes(input.role)) {
+    throw new AgentryError('validation_error', {
+      message: `--role must be one of ${tenantRoles.join(', ')}.`,
+    });
+  }
+  return withDatabase(config, async (handle) => {
+    const tenant = await tenantId(handle, input.tenant);
+    const user = await createUser(handle.db, input);
+    await setTenantRole(handle.db, tenant, user.id, input.role as TenantRole);
+    return {
+      id: user.id,
+      username: user.username,
+      email: user.email,
+      tenant: input.tenant,
+      role: input.role,
+    };
+  });
+}
+
+export interface CreateTokenInput {
+  username: string;
+  scopes: string[];
+  name: string;
+  expiresInDays?: number | undefined;
+  tenant: string;
+}
+
+export function runCreateToken(config: Config, input: CreateTokenInput) {
+  return withDatabase(config, async (handle) => {
+    const tenant = await tenantId(handle, input.tenant);
+    const user = await findUserByUsername(handle.db, input.username);
+    if (!user) throw new AgentryError('not_found', { message: `No user "${input.username}".` });
+    const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+    const { token, record } = await createApiToken(handle.db, {
+      tenantId: tenant,
+      userId: user.id,
+      name: input.name,
+      scopes: input.scopes,
+      expiresAt,
+    });
+    return {
+      token,
+      id: record.id,
+      username: user.username,
+      scopes: record.scopes,
+      expiresAt: record.expires_at,
+    };
+  });
+}

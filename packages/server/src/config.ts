@@ -1,0 +1,312 @@
+/**
+ * Configuration: every key declared once with its environment name, default and description.
+ * This module is the only reader of process.env; docs/configuration.md is generated from `configKeys`.
+ */
+import { resolve } from 'node:path';
+import { isWellFormedToken } from '@agentry/core';
+
+type Parse<T> = (raw: string) => T;
+
+interface KeySpec<T> {
+  env: string;
+  description: string;
+  /** Raw default, parsed like a supplied value; undefined means "unset" (the key is optional). */
+  default?: string;
+  /** How the docs describe a default that is derived from other keys. */
+  defaultText?: string;
+  secret?: boolean;
+  parse: Parse<T>;
+}
+
+class ConfigValueError extends Error {}
+
+export class ConfigError extends Error {
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super(`invalid configuration: ${key} ${message}`);
+    this.name = 'ConfigError';
+    this.key = key;
+  }
+}
+
+function fail(message: string): never {
+  throw new ConfigValueError(message);
+}
+
+const text: Parse<string> = (raw) => raw;
+
+function integer(min: number, max: number): Parse<number> {
+  return (raw) => {
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      fail(`must be an integer from ${min} to ${max} (got "${raw}")`);
+    }
+    return value;
+  };
+}
+
+const boolean: Parse<boolean> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  return fail(`must be true or false (got "${raw}")`);
+};
+
+function oneOf<const T extends string>(values: readonly T[]): Parse<T> {
+  return (raw) => {
+    const value = raw.trim().toLowerCase();
+    if (!(values as readonly string[]).includes(value))
+      fail(`must be one of ${values.join(', ')} (got "${raw}")`);
+    return value as T;
+  };
+}
+
+function url(protocols: string[]): Parse<string> {
+  return (raw) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      return fail(`must be a URL (got "${raw}")`);
+    }
+    if (!protocols.includes(parsed.protocol))
+      fail(`must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+    return raw.replace(/\/+$/, '');
+  };
+}
+
+const hostname: Parse<string> = (raw) => {
+  const value = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^\.+|\.+$/g, '');
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d+)?$/.test(value)) {
+    fail(`must be a host name such as registry.example.com (got "${raw}")`);
+  }
+  return value;
+};
+
+const tenantSlug: Parse<string> = (raw) => {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(raw)) fail(`must be a lower-case slug (got "${raw}")`);
+  return raw;
+};
+
+const adminToken: Parse<string> = (raw) => {
+  if (!isWellFormedToken(raw))
+    fail('must be agt_ followed by 43 base64url characters (see `agentry-server admin create-token`)');
+  return raw;
+};
+
+const secretKey: Parse<string> = (raw) => {
+  if (raw.length < 32) fail('must be at least 32 characters');
+  return raw;
+};
+
+export const configKeys = {
+  port: {
+    env: 'PORT',
+    default: '3737',
+    description: 'TCP port the server listens on.',
+    parse: integer(0, 65535),
+  },
+  host: {
+    env: 'HOST',
+    default: '127.0.0.1',
+    description: 'Interface to listen on. Use `0.0.0.0` to accept connections from other machines.',
+    parse: text,
+  },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    defaultText: '`http://localhost:$PORT`',
+    description: 'The URL clients use to reach this server; signed URLs and links are built from it.',
+    parse: url(['http:', 'https:']),
+  },
+  dataDir: {
+    env: 'DATA_DIR',
+    default: '.data',
+    description:
+      'Directory for the embedded database, local blobs, the generated secret key and the lock file. Relative paths are resolved against the working directory.',
+    parse: (raw: string) => resolve(raw),
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    description:
+      'PostgreSQL connection string. When unset the embedded PGlite database in `$DATA_DIR/db` is used.',
+    secret: true,
+    parse: url(['postgres:', 'postgresql:']),
+  },
+  databasePoolSize: {
+    env: 'DATABASE_POOL_SIZE',
+    default: '10',
+    description: 'Maximum PostgreSQL connections per server process (PGlite always uses one).',
+    parse: integer(1, 500),
+  },
+  blobStore: {
+    env: 'BLOB_STORE',
+    defaultText: '`$DATA_DIR/blobs`',
+    description:
+      'Where artifact bytes live: a directory path, or `s3://bucket/prefix` for S3-compatible storage.',
+    parse: text,
+  },
+  s3Endpoint: {
+    env: 'S3_ENDPOINT',
+    description: 'S3 endpoint URL for S3-compatible stores (MinIO, R2, …). Unset means AWS S3.',
+    parse: url(['http:', 'https:']),
+  },
+  s3Region: { env: 'S3_REGION', default: 'us-east-1', description: 'S3 region.', parse: text },
+  s3AccessKeyId: {
+    env: 'S3_ACCESS_KEY_ID',
+    description: 'S3 access key id. Unset means the AWS SDK default credential chain.',
+    parse: text,
+  },
+  s3SecretAccessKey: {
+    env: 'S3_SECRET_ACCESS_KEY',
+    description: 'S3 secret access key.',
+    secret: true,
+    parse: text,
+  },
+  s3ForcePathStyle: {
+    env: 'S3_FORCE_PATH_STYLE',
+    default: 'false',
+    description:
+      'Address buckets as `endpoint/bucket` instead of `bucket.endpoint` (needed by most S3-compatible servers).',
+    parse: boolean,
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    description:
+      'Redis connection string. When set, rate limits and other shared state live in Redis so every server process agrees; otherwise in process memory.',
+    secret: true,
+    parse: url(['redis:', 'rediss:']),
+  },
+  secretKey: {
+    env: 'SECRET_KEY',
+    defaultText: 'generated into `$DATA_DIR/secret.key`',
+    description:
+      'Key for signing URLs, CSRF tokens and sessions (at least 32 characters). Every process of one deployment must share it.',
+    secret: true,
+    parse: secretKey,
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    default: 'info',
+    description: 'Log level: fatal, error, warn, info, debug, trace or silent.',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  baseDomain: {
+    env: 'BASE_DOMAIN',
+    description:
+      'When set, `<tenant>.$BASE_DOMAIN` selects a tenant by subdomain (after the `X-Skill-Pool-Tenant` header).',
+    parse: hostname,
+  },
+  defaultTenant: {
+    env: 'DEFAULT_TENANT',
+    default: 'default',
+    description: 'Slug of the tenant created on first start and used when a request names none.',
+    parse: tenantSlug,
+  },
+  adminToken: {
+    env: 'AGENTRY_ADMIN_TOKEN',
+    description:
+      'When set (agt_…), start-up ensures an `admin` user holding this token with every scope, for automation and tests.',
+    secret: true,
+    parse: adminToken,
+  },
+  signupEnabled: {
+    env: 'SIGNUP_ENABLED',
+    default: 'true',
+    description: 'Allow anyone to create a local account at /signup.',
+    parse: boolean,
+  },
+  maxUploadBytes: {
+    env: 'MAX_UPLOAD_BYTES',
+    default: String(50 * 1024 * 1024),
+    description: 'Largest tarball accepted by an upload URL, in bytes.',
+    parse: integer(1024, 2 ** 40),
+  },
+  sessionTtlHours: {
+    env: 'SESSION_TTL_HOURS',
+    default: '336',
+    description: 'Lifetime of a web session in hours.',
+    parse: integer(1, 24 * 365),
+  },
+  loginRateLimit: {
+    env: 'LOGIN_RATE_LIMIT',
+    default: '10',
+    description: 'Failed log-in attempts allowed per account and per IP address in 15 minutes.',
+    parse: integer(1, 10_000),
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    default: 'false',
+    description: 'Take the client address from `X-Forwarded-For` (only behind a reverse proxy you control).',
+    parse: boolean,
+  },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    default: '10000',
+    description: 'How long SIGTERM waits for in-flight requests before closing connections.',
+    parse: integer(0, 600_000),
+  },
+} satisfies Record<string, KeySpec<unknown>>;
+
+type Keys = typeof configKeys;
+type Value<K extends keyof Keys> = ReturnType<Keys[K]['parse']>;
+type WithDefault = { [K in keyof Keys]: Keys[K] extends { default: string } ? K : never }[keyof Keys];
+
+export type Config = { [K in WithDefault]: Value<K> } & {
+  [K in Exclude<keyof Keys, WithDefault>]: Value<K> | undefined;
+} & { publicUrl: string; blobStore: string };
+
+/** Reads and validates configuration; throws ConfigError naming the first bad key. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(configKeys) as [string, KeySpec<unknown>][]) {
+    const supplied = env[spec.env];
+    const raw = supplied === undefined || supplied === '' ? spec.default : supplied;
+    if (raw === undefined) continue;
+    try {
+      values[name] = spec.parse(raw);
+    } catch (error) {
+      if (error instanceof ConfigValueError) throw new ConfigError(spec.env, error.message);
+      throw error;
+    }
+  }
+  const config = values as Config;
+  config.publicUrl ??= `http://localhost:${config.port}`;
+  config.blobStore ??= resolve(config.dataDir, 'blobs');
+  if (
+    config.blobStore.startsWith('s3://') &&
+    !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(config.blobStore)
+  ) {
+    throw new ConfigError(
+      'BLOB_STORE',
+      `must be a directory or s3://bucket/prefix (got "${config.blobStore}")`,
+    );
+  }
+  if (config.s3SecretAccessKey !== undefined && config.s3AccessKeyId === undefined) {
+    throw new ConfigError('S3_ACCESS_KEY_ID', 'must be set when S3_SECRET_ACCESS_KEY is set');
+  }
+  return config;
+}
+
+/** The body of docs/configuration.md; a test fails when the committed file differs. */
+export function renderConfigDocs(): string {
+  const lines = [
+    '# Configuration',
+    '',
+    '<!-- Generated by `npm run docs:config` from packages/server/src/config.ts. Do not edit by hand. -->',
+    '',
+    'Agentry reads its configuration from environment variables only. Invalid values stop start-up with a',
+    'message naming the variable. Secrets are never logged.',
+    '',
+    '| Variable | Default | Description |',
+    '|---|---|---|',
+  ];
+  for (const spec of Object.values(configKeys) as KeySpec<unknown>[]) {
+    const fallback = spec.defaultText ?? (spec.default === undefined ? 'unset' : `\`${spec.default}\``);
+    const secret = spec.secret ? ' (secret)' : '';
+    lines.push(`| \`${spec.env}\` | ${fallback} | ${spec.description}${secret} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,45 @@
+/** The one place where a thrown error becomes a response. */
+import { AgentryError } from '@agentry/core';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { renderErrorPage } from '../web/error-page.js';
+import type { AppEnv } from './context.js';
+import { renderError, surfaceOf } from './surfaces.js';
+
+/** Maps whatever was thrown onto the catalogue; anything unknown is a 500 that gets logged. */
+export function toAgentryError(error: unknown, c: Context<AppEnv>): AgentryError {
+  if (error instanceof AgentryError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 400 && (c.req.header('content-type') ?? '').includes('json')) {
+      return new AgentryError('invalid_json');
+    }
+    const byStatus: Record<number, ConstructorParameters<typeof AgentryError>[0]> = {
+      400: 'bad_request',
+      401: 'unauthorized',
+      403: 'forbidden',
+      404: 'not_found',
+      405: 'method_not_allowed',
+      413: 'payload_too_large',
+      415: 'unsupported_media_type',
+    };
+    const code = byStatus[error.status];
+    if (code) return new AgentryError(code);
+  }
+  return new AgentryError('internal_error', { cause: error });
+}
+
+export function respondWithError(c: Context<AppEnv>, thrown: unknown): Response {
+  const error = toAgentryError(thrown, c);
+  if (error.status >= 500) {
+    c.get('log')?.error({ err: thrown }, 'request failed');
+  }
+  for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+  const surface = surfaceOf(c.req.path);
+  const rendered = renderError(surface, error);
+  const status = rendered.status as ContentfulStatusCode;
+  if (surface === 'web' && (c.req.header('accept') ?? '').includes('text/html')) {
+    return c.html(renderErrorPage(error), status);
+  }
+  return c.json(rendered.body, status);
+}

@@ -1,0 +1,79 @@
+/**
+ * Each documented API renders errors in its own envelope. The surface of a request is decided by its
+ * path once, here; later surfaces (AI Toolkit, ayaiay) add an entry to `surfaces`.
+ */
+import { type AgentryError, type ErrorCode, errorCatalogue } from '@agentry/core';
+
+export type Surface = 'tank' | 'skill-pool' | 'web';
+
+export interface RenderedError {
+  status: number;
+  body: unknown;
+}
+
+interface SurfaceRule {
+  surface: Surface;
+  matches(path: string): boolean;
+}
+
+const surfaces: SurfaceRule[] = [
+  {
+    surface: 'skill-pool',
+    matches: (path) => path.startsWith('/v1/') || path === '/v1' || path === '/health',
+  },
+  {
+    surface: 'tank',
+    matches: (path) => path.startsWith('/api/') || path === '/api' || path.startsWith('/_blobs/'),
+  },
+];
+
+export function surfaceOf(path: string): Surface {
+  return surfaces.find((rule) => rule.matches(path))?.surface ?? 'web';
+}
+
+// skill-pool documents a short code list; our codes outside it map onto the nearest listed one.
+const skillPoolCodes = new Set<ErrorCode>([
+  'not_found',
+  'unauthorized',
+  'forbidden',
+  'bad_request',
+  'tenant_resolution_failed',
+  'not_implemented',
+  'internal_error',
+]);
+
+function skillPoolCode(error: AgentryError): string {
+  if (skillPoolCodes.has(error.code)) return error.code;
+  const byStatus: Record<number, ErrorCode> = {
+    400: 'bad_request',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    422: 'bad_request',
+  };
+  return byStatus[error.status] ?? error.code;
+}
+
+export function renderError(surface: Surface, error: AgentryError): RenderedError {
+  // 5xx messages are generic: internals never reach a client.
+  const message = error.status >= 500 ? errorCatalogue[error.code].message : error.message;
+  switch (surface) {
+    case 'tank':
+      return {
+        status: error.status,
+        body: {
+          error: error.code.toUpperCase(),
+          message,
+          ...(error.issues ? { issues: error.issues } : {}),
+          ...(error.details ? { details: error.details } : {}),
+        },
+      };
+    case 'skill-pool':
+      return { status: error.status, body: { error: skillPoolCode(error), message } };
+    case 'web':
+      return {
+        status: error.status,
+        body: { error: error.code, message, ...(error.issues ? { issues: error.issues } : {}) },
+      };
+  }
+}

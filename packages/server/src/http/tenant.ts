@@ -1,0 +1,43 @@
+/**
+ * Tenant resolution, as skill-pool documents it: the `X-Skill-Pool-Tenant` header, then the subdomain
+ * of BASE_DOMAIN, then the default tenant. A tenant that is named but does not exist is an error,
+ * never a silent fall-back to the default (that would leak one tenant's requests into another).
+ */
+import { AgentryError } from '@agentry/core';
+import type { MiddlewareHandler } from 'hono';
+import type { TenantCache } from '../domain/tenants.js';
+import type { AppEnv } from './context.js';
+
+const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function tenantSlugFromHost(
+  host: string | undefined,
+  baseDomain: string | undefined,
+): string | undefined {
+  if (!host || !baseDomain) return undefined;
+  const bare = (value: string) => value.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+  const hostname = bare(host);
+  const base = bare(baseDomain);
+  if (hostname === base || !hostname.endsWith(`.${base}`)) return undefined;
+  return hostname.slice(0, -base.length - 1);
+}
+
+export function resolveTenant(
+  tenants: TenantCache,
+  baseDomain: string | undefined,
+  defaultSlug: string,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('x-skill-pool-tenant')?.trim().toLowerCase();
+    const slug = header || tenantSlugFromHost(c.req.header('host'), baseDomain) || defaultSlug;
+    if (!slugPattern.test(slug)) {
+      throw new AgentryError('tenant_resolution_failed', {
+        message: `"${slug.slice(0, 64)}" is not a tenant name.`,
+      });
+    }
+    const tenant = await tenants.get(slug);
+    if (!tenant) throw new AgentryError('tenant_resolution_failed', { message: `Unknown tenant "${slug}".` });
+    c.set('tenant', tenant);
+    await next();
+  };
+}

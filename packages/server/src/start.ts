@@ -1,0 +1,144 @@
+/**
+ * The composition root: reads nothing from the environment itself (config is handed in), opens the
+ * database, blob store and Redis, builds the app and listens. `close()` is the graceful shutdown.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import { createApp } from './app.js';
+import type { AppDeps } from './app-deps.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import { createFsStore } from './blobs/fs-store.js';
+import { createS3Store } from './blobs/s3-store.js';
+import type { Config } from './config.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { openDatabase } from './db/open.js';
+import { ensureAdminToken } from './domain/admin-bootstrap.js';
+import { deleteExpiredSessions } from './domain/sessions.js';
+import { createTenantCache, ensureTenant } from './domain/tenants.js';
+import { createMetrics } from './metrics.js';
+import { createRateLimiter } from './rate-limits.js';
+import { resolveSecretKey } from './secret-key.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export function createBlobStore(config: Config, secret: string): BlobStore {
+  if (config.blobStore.startsWith('s3://')) {
+    return createS3Store({
+      location: config.blobStore,
+      region: config.s3Region,
+      forcePathStyle: config.s3ForcePathStyle,
+      ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
+      ...(config.s3AccessKeyId ? { accessKeyId: config.s3AccessKeyId } : {}),
+      ...(config.s3SecretAccessKey ? { secretAccessKey: config.s3SecretAccessKey } : {}),
+    });
+  }
+  return createFsStore({ root: config.blobStore, publicUrl: config.publicUrl, secret });
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { service: 'agentry' },
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+  });
+}
+
+async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  // Transient errors surface as failed commands; without a listener ioredis would log them raw.
+  redis.on('error', () => {});
+  await redis.connect();
+  return redis;
+}
+
+export async function startServer(config: Config, logger = createLogger(config)): Promise<RunningServer> {
+  const lock = lockDataDir(config.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+  };
+  try {
+    const secret = resolveSecretKey(config.secretKey, config.dataDir);
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+    });
+    cleanups.push(() => database.close());
+    const tenant = await ensureTenant(database.db, config.defaultTenant, 'Default');
+    if (config.adminToken) await ensureAdminToken(database.db, tenant.id, config.adminToken);
+    const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+    if (redis) cleanups.push(async () => void (await redis.quit()));
+
+    const deps: AppDeps = {
+      config,
+      db: database.db,
+      dbKind: database.kind,
+      vector: database.vector,
+      blobs: createBlobStore(config, secret),
+      secret,
+      logger,
+      limiter: createRateLimiter(redis),
+      metrics: createMetrics(),
+      tenants: createTenantCache(database.db),
+    };
+    const app = createApp(deps);
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    const port = (server.address() as AddressInfo).port;
+
+    const sweep = setInterval(() => {
+      deleteExpiredSessions(database.db).catch((error: unknown) =>
+        logger.warn({ err: error }, 'session sweep failed'),
+      );
+    }, 3_600_000);
+    sweep.unref();
+
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        clearInterval(sweep);
+        // Stop accepting, let in-flight requests finish, then cut whatever is still open.
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        const timer = setTimeout(() => {
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        await drained;
+        clearTimeout(timer);
+        await cleanUp();
+      })();
+      return closing;
+    };
+    logger.info(
+      {
+        port,
+        db: database.kind,
+        vector: database.vector,
+        blobs: deps.blobs.kind,
+        rateLimits: deps.limiter.kind,
+        publicUrl: config.publicUrl,
+      },
+      'agentry server listening',
+    );
+    return {
+      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+      port,
+      deps,
+      close,
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
