@@ -15,6 +15,7 @@ import { resolveTenant } from './http/tenant.js';
 import { blobRoutes } from './routes/blobs.js';
 import { healthRoutes } from './routes/health.js';
 import { tankAuthRoutes } from './routes/tank/auth.js';
+import { tankTokenRoutes } from './routes/tank/tokens.js';
 import { accountPages } from './web/accounts.js';
 import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
 import { appCss } from './web/assets.js';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', tankAuthRoutes());
+  app.route('/', tankTokenRoutes(deps));
   app.route('/', accountPages(deps));
 
   const openApiConfig = {

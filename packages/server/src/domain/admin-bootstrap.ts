@@ -6,7 +6,7 @@
 import { tokenScopes } from '@agentry/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { createApiToken } from './api-tokens.js';
+import { createApiToken, parseScopes } from './api-tokens.js';
 import { hashSecret } from './secrets.js';
 import { createUser, findUserByUsername, setTenantRole } from './users.js';
 
