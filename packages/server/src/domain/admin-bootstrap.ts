@@ -33,7 +33,7 @@ export async function ensureAdminToken(db: Kysely<Database>, tenantId: string, r
     .set({
       user_id: admin.id,
       tenant_id: tenantId,
-      scopes: [...tokenScopes],
+      scopes: parseScopes(tokenScopes),
       revoked_at: null,
       expires_at: null,
     })

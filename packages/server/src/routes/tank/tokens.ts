@@ -33,7 +33,10 @@ const CreateToken = z
 
 const errors = (...codes: (400 | 401 | 403 | 404 | 422)[]) =>
   Object.fromEntries(
-    codes.map((code) => [code, { description: 'Error', content: { 'application/json': { schema: TankError } } }]),
+    codes.map((code) => [
+      code,
+      { description: 'Error', content: { 'application/json': { schema: TankError } } },
+    ]),
   );
 
 const create = createRoute({
@@ -138,7 +141,8 @@ export function tankTokenRoutes(deps: AppDeps) {
     const principal = requirePrincipal(c);
     const { id } = c.req.valid('param');
     const tenantId = c.get('tenant').id;
-    if (!(await revokeApiToken(deps.db, tenantId, principal.user.id, id))) throw new AgentryError('not_found');
+    if (!(await revokeApiToken(deps.db, tenantId, principal.user.id, id)))
+      throw new AgentryError('not_found');
     await recordAudit(deps.db, {
       tenantId,
       action: 'token.revoke',
