@@ -2,6 +2,7 @@
  * The composition root: reads nothing from the environment itself (config is handed in), opens the
  * database, blob store and Redis, builds the app and listens. `close()` is the graceful shutdown.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
@@ -90,7 +91,7 @@ export async function startServer(config: Config, logger = createLogger(config))
       tenants: createTenantCache(database.db),
     };
     const app = createApp(deps);
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
@@ -109,12 +110,14 @@ export async function startServer(config: Config, logger = createLogger(config))
       closing ??= (async () => {
         clearInterval(sweep);
         // Stop accepting, let in-flight requests finish, then cut whatever is still open.
+        // Keep-alive sockets become idle when their last response ends; close them as they do, rather
+        // than waiting out the keep-alive timeout.
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
-        const timer = setTimeout(() => {
-          if ('closeAllConnections' in server) server.closeAllConnections();
-        }, config.shutdownTimeoutMs);
+        const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
         await drained;
+        clearInterval(idleSweep);
         clearTimeout(timer);
         await cleanUp();
       })();

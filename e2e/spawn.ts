@@ -1,0 +1,85 @@
+/** Spawns the built binaries the way an operator runs them, and waits for the server to listen. */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+export const serverBin = join(root, 'packages/server/bin/agentry-server.js');
+export const cliBin = join(root, 'packages/cli/bin/agentry.js');
+
+export interface SpawnedServer {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  logs: string[];
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function baseEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: 'info',
+    PORT: '0',
+  };
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
+  return env;
+}
+
+export function startServer(
+  env: Record<string, string | undefined>,
+  timeoutMs = 30_000,
+): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [serverBin], {
+    env: baseEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${timeoutMs} ms:\n${logs.join('\n')}`));
+    }, timeoutMs);
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        logs.push(line);
+        if (!line.includes('agentry server listening')) continue;
+        const port = (JSON.parse(line) as { port: number }).port;
+        clearTimeout(timer);
+        resolve({
+          url: `http://127.0.0.1:${port}`,
+          port,
+          child,
+          logs,
+          exited,
+          stop: (signal = 'SIGTERM') => {
+            if (child.exitCode === null) child.kill(signal);
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${logs.join('\n')}`));
+    });
+  });
+}
+
+export function runBin(bin: string, args: string[], env: Record<string, string | undefined>, input?: string) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    env: baseEnv(env),
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
