@@ -14,7 +14,10 @@ mkdirSync(out, { recursive: true });
 const extra = process.argv.slice(2);
 const required = process.env.AGENTRY_REQUIRE_SERVICES === '1';
 
-const build = spawnSync('npx', ['tsc', '-b', 'packages/core', 'packages/server', 'packages/cli'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync('npx', ['tsc', '-b', 'packages/core', 'packages/server', 'packages/cli'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (build.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
@@ -28,7 +31,15 @@ function runPass(name, env, filters) {
   console.log(`\n=== test pass: ${name} ===`);
   const result = spawnSync(
     'npx',
-    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filters, ...extra],
+    [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...filters,
+      ...extra,
+    ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
   );
   let parsed;
@@ -40,7 +51,9 @@ function runPass(name, env, filters) {
     return;
   }
   // A file that fails to load has no test results but is a failure all the same.
-  const brokenFiles = parsed.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  const brokenFiles = parsed.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length;
   totals.passed += parsed.numPassedTests;
   totals.failed += parsed.numFailedTests + brokenFiles;
   totals.skipped += parsed.numPendingTests + parsed.numTodoTests;

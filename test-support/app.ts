@@ -3,7 +3,7 @@
  * in-process with app.request(). Helpers create users and tokens through the domain modules.
  */
 import { join } from 'node:path';
-import type { TokenScope } from '@agentry/core';
+import type { TenantRole, TokenScope } from '@agentry/core';
 import pino from 'pino';
 import { createApp } from '../packages/server/src/app.js';
 import type { AppDeps } from '../packages/server/src/app-deps.js';
@@ -12,7 +12,6 @@ import { type Config, loadConfig } from '../packages/server/src/config.js';
 import { createApiToken } from '../packages/server/src/domain/api-tokens.js';
 import { createTenantCache, ensureTenant } from '../packages/server/src/domain/tenants.js';
 import { createUser, setTenantRole } from '../packages/server/src/domain/users.js';
-import type { TenantRole } from '@agentry/core';
 import { createMetrics } from '../packages/server/src/metrics.js';
 import { createRateLimiter, type RateLimiter } from '../packages/server/src/rate-limits.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
@@ -36,14 +35,22 @@ export const testSecret = 'test-secret-key-that-is-long-enough-0123456789';
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await openTestDatabase();
-  const config: Config = loadConfig({ DATA_DIR: database.dataDir, PUBLIC_URL: 'http://registry.test', ...options.env });
+  const config: Config = loadConfig({
+    DATA_DIR: database.dataDir,
+    PUBLIC_URL: 'http://registry.test',
+    ...options.env,
+  });
   const tenant = await ensureTenant(database.db, config.defaultTenant, 'Default');
   const deps: AppDeps = {
     config,
     db: database.db,
     dbKind: database.kind,
     vector: database.vector,
-    blobs: createFsStore({ root: join(database.dataDir, 'blobs'), publicUrl: config.publicUrl, secret: testSecret }),
+    blobs: createFsStore({
+      root: join(database.dataDir, 'blobs'),
+      publicUrl: config.publicUrl,
+      secret: testSecret,
+    }),
     secret: testSecret,
     logger: pino({ level: 'silent' }),
     limiter: options.limiter ?? createRateLimiter(),
@@ -78,7 +85,11 @@ export async function createTestUser(
 ): Promise<TestUser> {
   counter += 1;
   const username = options.username ?? `user${process.pid}x${counter}`;
-  const user = await createUser(deps.db, { username, email: `${username}@example.test`, password: options.password });
+  const user = await createUser(deps.db, {
+    username,
+    email: `${username}@example.test`,
+    password: options.password,
+  });
   await setTenantRole(deps.db, tenantId, user.id, options.role ?? 'publisher');
   const { token, record } = await createApiToken(deps.db, {
     tenantId,

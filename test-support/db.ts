@@ -91,11 +91,19 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Only a fresh, empty data directory plus (on PostgreSQL) an empty database: for spawned servers. */
-export async function createEmptyTestTarget(): Promise<{ dataDir: string; databaseUrl: string | undefined; cleanup(): Promise<void> }> {
+export async function createEmptyTestTarget(): Promise<{
+  dataDir: string;
+  databaseUrl: string | undefined;
+  cleanup(): Promise<void>;
+}> {
   const setup = inject('testDb');
   const dataDir = makeTempDir('server');
   if (setup.kind === 'pglite') {
-    return { dataDir, databaseUrl: undefined, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      dataDir,
+      databaseUrl: undefined,
+      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const databaseUrl = await createPostgresDatabase(setup.url, 'template0');
   return {

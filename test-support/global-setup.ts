@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../packages/server/src/db/open.js';
 import { readMigrations } from '../packages/server/src/db/migrate.js';
+import { openDatabase } from '../packages/server/src/db/open.js';
 import { serviceUrl } from './services.js';
 
 declare module 'vitest' {
@@ -48,7 +48,9 @@ async function preparePostgres(url: string): Promise<string> {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
     if (exists.rowCount) return template;
     // Left-over test databases of earlier runs are dropped here, once, rather than accumulating.
-    const stale = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'agentry_t\\_%' OR datname LIKE 'agentry_tpl\\_%'");
+    const stale = await admin.query(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'agentry_t\\_%' OR datname LIKE 'agentry_tpl\\_%'",
+    );
     for (const row of stale.rows as { datname: string }[]) {
       await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
     }

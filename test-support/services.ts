@@ -7,7 +7,10 @@ import { describe, it } from 'vitest';
 
 export type Service = 'postgres' | 'redis';
 
-const variables: Record<Service, string> = { postgres: 'AGENTRY_TEST_PG_URL', redis: 'AGENTRY_TEST_REDIS_URL' };
+const variables: Record<Service, string> = {
+  postgres: 'AGENTRY_TEST_PG_URL',
+  redis: 'AGENTRY_TEST_REDIS_URL',
+};
 
 export const servicesRequired = process.env.AGENTRY_REQUIRE_SERVICES === '1';
 
