@@ -21,7 +21,7 @@ import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
 import { appCss } from './web/assets.js';
 
 /** Paths served before tenant resolution: probes and public documents answer on any host name. */
-const tenantFree = /^\/(health|v1\/healthz|metrics|openapi\.json|docs\/api|assets\/|_blobs\/)/;
+const tenantFree = /^\/(?:(?:health|v1\/healthz|metrics|openapi\.json|docs\/api)$|(?:assets|_blobs)\/)/;
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({

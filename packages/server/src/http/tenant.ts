@@ -29,7 +29,10 @@ export function resolveTenant(
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('x-skill-pool-tenant')?.trim().toLowerCase();
-    const slug = header || tenantSlugFromHost(c.req.header('host'), baseDomain) || defaultSlug;
+    // Without a Host header (HTTP/2 carries :authority, app.request carries none) the URL still names
+    // the host; ignoring it would silently answer a subdomain's request as the default tenant.
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
+    const slug = header || tenantSlugFromHost(host, baseDomain) || defaultSlug;
     if (!slugPattern.test(slug)) {
       throw new AgentryError('tenant_resolution_failed', {
         message: `"${slug.slice(0, 64)}" is not a tenant name.`,

@@ -51,6 +51,15 @@ function Field(props: {
   );
 }
 
+/** The posted form. A body that does not parse (say, multipart without its boundary) is a 400, not a 500. */
+async function readForm(c: Context<AppEnv>) {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw new AgentryError('bad_request', { message: 'The form could not be read.' });
+  }
+}
+
 export function accountPages(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const secure = deps.config.publicUrl.startsWith('https:');
@@ -178,7 +187,7 @@ export function accountPages(deps: AppDeps) {
   app.get('/login', (c) => loginPage(c, { next: safeNextPath(c.req.query('next')) }, {}));
 
   app.post('/login', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     verifyCsrfField(c, deps.secret, form.csrf);
     const login = typeof form.login === 'string' ? form.login.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
@@ -221,7 +230,7 @@ export function accountPages(deps: AppDeps) {
 
   app.post('/signup', async (c) => {
     requireSignup();
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     verifyCsrfField(c, deps.secret, form.csrf);
     const username = typeof form.username === 'string' ? form.username.trim().toLowerCase() : '';
     const email = typeof form.email === 'string' ? form.email.trim() : '';
@@ -247,7 +256,7 @@ export function accountPages(deps: AppDeps) {
   });
 
   app.post('/logout', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     verifyCsrfField(c, deps.secret, form.csrf);
     const secret = getCookie(c, sessionCookie);
     if (secret) await deleteSession(deps.db, secret);
