@@ -2,20 +2,13 @@
  * An exclusive lock on the data directory. PGlite has none of its own, and two processes on one
  * directory silently lose writes, so a second server must refuse to start and touch nothing.
  *
- * The lock is a file created with O_EXCL holding the owner's pid and host. A lock whose pid is no
- * longer alive on this host (after kill -9 or a crash) is stale and taken over; the takeover itself is
- * guarded by a second O_EXCL file so two starters cannot both take over the same stale lock.
+ * The lock is a file created exclusively (hard link of a written temp file) holding the owner's pid and
+ * host. A lock whose pid is no longer alive on this host (after kill -9 or a crash) is stale and taken
+ * over; the takeover itself is guarded by a second exclusive file so two starters cannot both take over
+ * the same stale lock.
  */
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,14 +57,18 @@ function isAlive(owner: Owner): boolean {
 }
 
 function tryCreate(path: string, content: string): boolean {
+  // The file appears with its content in one step (link fails on an existing name): created empty and
+  // written after, a racing starter could read it empty, judge it stale and take it over.
+  const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, content, { flag: 'wx', mode: 0o644 });
   try {
-    const fd = openSync(path, 'wx', 0o644);
-    writeSync(fd, content);
-    closeSync(fd);
+    linkSync(temp, path);
     return true;
   } catch (error) {
     if ((error as { code?: string }).code === 'EEXIST') return false;
     throw error;
+  } finally {
+    rmSync(temp, { force: true });
   }
 }
 

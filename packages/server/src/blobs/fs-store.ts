@@ -81,6 +81,11 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
         throw error;
       });
       if (!handle) return undefined;
+      // Opening a directory (the prefix of other keys) succeeds on Linux and fails only on read.
+      if (!(await handle.stat()).isFile()) {
+        await handle.close();
+        return undefined;
+      }
       return handle.createReadStream();
     },
     head,

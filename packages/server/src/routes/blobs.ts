@@ -15,6 +15,20 @@ function contentTypeOf(key: string): string {
   return /\.(tgz|tar\.gz)$/.test(key) ? 'application/gzip' : 'application/octet-stream';
 }
 
+/**
+ * Header values are bytes, so a name outside printable ASCII (which would throw and answer 500) goes in
+ * `filename*` (RFC 6266), next to an ASCII fallback; quotes, backslashes and line breaks never pass.
+ */
+function contentDispositionOf(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  if (fallback === filename) return `attachment; filename="${filename}"`;
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
 export function blobRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
@@ -49,8 +63,7 @@ export function blobRoutes(deps: AppDeps) {
     if (!stream) throw new AgentryError('not_found');
     c.header('Content-Type', contentTypeOf(key));
     c.header('Content-Length', String(info.size));
-    if (grant.filename)
-      c.header('Content-Disposition', `attachment; filename="${grant.filename.replace(/["\\\r\n]/g, '_')}"`);
+    if (grant.filename) c.header('Content-Disposition', contentDispositionOf(grant.filename));
     return c.body(Readable.toWeb(stream as Readable) as ReadableStream);
   });
 
