@@ -21,6 +21,7 @@ export const errorCatalogue = {
   conflict: { status: 409, message: 'The resource already exists.' },
   version_exists: { status: 409, message: 'This version has already been published.' },
   upload_complete: { status: 409, message: 'This upload URL has already been used.' },
+  poll_token_expired: { status: 410, message: 'The poll token has expired or already been used.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'The content type is not supported.' },
   validation_error: { status: 422, message: 'Request validation failed.' },

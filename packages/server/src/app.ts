@@ -6,15 +6,24 @@ import { AgentryError, version } from '@agentry/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './app-deps.js';
-import { authenticate } from './http/auth.js';
+import { authenticate, rejectFailedAuth } from './http/auth.js';
 import type { AppEnv } from './http/context.js';
 import { respondWithError } from './http/on-error.js';
+import { apiRateLimit } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import { securityHeaders } from './http/security-headers.js';
 import { resolveTenant } from './http/tenant.js';
 import { blobRoutes } from './routes/blobs.js';
 import { healthRoutes } from './routes/health.js';
 import { tankAuthRoutes } from './routes/tank/auth.js';
+import { tankBadgeRoutes } from './routes/tank/badge.js';
+import { tankCliAuthRoutes } from './routes/tank/cli-auth.js';
+import { tankLifecycleRoutes } from './routes/tank/lifecycle.js';
+import { tankOrgRoutes } from './routes/tank/orgs.js';
+import { tankPublishRoutes } from './routes/tank/publish.js';
+import { tankSkillRoutes } from './routes/tank/skills.js';
+import { tankStarRoutes } from './routes/tank/stars.js';
+import { tankTarballRoutes } from './routes/tank/tarballs.js';
 import { tankTokenRoutes } from './routes/tank/tokens.js';
 import { accountPages } from './web/accounts.js';
 import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
@@ -23,8 +32,21 @@ import { appCss } from './web/assets.js';
 /** Paths served before tenant resolution: probes and public documents answer on any host name. */
 const tenantFree = /^\/(?:(?:health|v1\/healthz|metrics|openapi\.json|docs\/api)$|(?:assets|_blobs)\/)/;
 
+/**
+ * Tank documents `@org/name` both percent-encoded and as two path segments. Routing sees one form:
+ * `/api/v1/skills/@org/name/…` is routed as `/api/v1/skills/@org%2Fname/…`.
+ */
+export function routingPath(request: Request): string {
+  const url = request.url;
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  const end = url.indexOf('?', start);
+  const path = end === -1 ? url.slice(start) : url.slice(start, end);
+  return path.replace(/^(\/api\/v1\/(?:skills|badge)\/)(?:@|%40)([A-Za-z0-9-]+)\/([^/]+)/, '$1@$2%2F$3');
+}
+
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({
+    getPath: routingPath,
     // Every schema failure (body, query, path) becomes the catalogue's 422 with zod-shaped issues.
     defaultHook: (result) => {
       if (!result.success) {
@@ -71,8 +93,19 @@ export function createApp(deps: AppDeps) {
     });
   });
 
+  app.use('/api/*', apiRateLimit(deps.limiter, deps.config));
+  app.use('*', rejectFailedAuth());
+
   app.route('/', tankAuthRoutes());
   app.route('/', tankTokenRoutes(deps));
+  app.route('/', tankOrgRoutes(deps));
+  app.route('/', tankCliAuthRoutes(deps));
+  app.route('/', tankPublishRoutes(deps));
+  app.route('/', tankStarRoutes(deps));
+  app.route('/', tankLifecycleRoutes(deps));
+  app.route('/', tankSkillRoutes(deps));
+  app.route('/', tankTarballRoutes(deps));
+  app.route('/', tankBadgeRoutes(deps));
   app.route('/', accountPages(deps));
 
   const openApiConfig = {

@@ -236,6 +236,30 @@ export const configKeys = {
     description: 'Failed log-in attempts allowed per account and per IP address in 15 minutes.',
     parse: integer(1, 10_000),
   },
+  rateLimitAnonymous: {
+    env: 'RATE_LIMIT_ANONYMOUS',
+    default: '100',
+    description: 'API requests allowed per client address per window without a token (Tank: 100 per hour).',
+    parse: integer(1, 10_000_000),
+  },
+  rateLimitAuthenticated: {
+    env: 'RATE_LIMIT_AUTHENTICATED',
+    default: '1000',
+    description: 'API requests allowed per token per window (Tank: 1,000 per hour).',
+    parse: integer(1, 10_000_000),
+  },
+  rateLimitPro: {
+    env: 'RATE_LIMIT_PRO',
+    default: '10000',
+    description: 'API requests allowed per token per window for Pro users (Tank: 10,000 per hour).',
+    parse: integer(1, 100_000_000),
+  },
+  rateLimitWindowSeconds: {
+    env: 'RATE_LIMIT_WINDOW_SECONDS',
+    default: '3600',
+    description: 'Length of the API rate-limit window in seconds.',
+    parse: integer(1, 86_400),
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     default: 'false',

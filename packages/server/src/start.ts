@@ -16,6 +16,8 @@ import type { Config } from './config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { openDatabase } from './db/open.js';
 import { ensureAdminToken } from './domain/admin-bootstrap.js';
+import { deleteExpiredDeviceLogins } from './domain/device-auth.js';
+import { sweepStalePublishes } from './domain/publish.js';
 import { deleteExpiredSessions } from './domain/sessions.js';
 import { createTenantCache, ensureTenant } from './domain/tenants.js';
 import { createMetrics } from './metrics.js';
@@ -98,11 +100,14 @@ export async function startServer(config: Config, logger = createLogger(config))
     });
     const port = (server.address() as AddressInfo).port;
 
+    // Housekeeping every minute: idempotent, so several processes may run it at once.
     const sweep = setInterval(() => {
-      deleteExpiredSessions(database.db).catch((error: unknown) =>
-        logger.warn({ err: error }, 'session sweep failed'),
-      );
-    }, 3_600_000);
+      Promise.all([
+        deleteExpiredSessions(database.db),
+        deleteExpiredDeviceLogins(database.db),
+        sweepStalePublishes(deps),
+      ]).catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
+    }, 60_000);
     sweep.unref();
 
     let closing: Promise<void> | undefined;

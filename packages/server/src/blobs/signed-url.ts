@@ -13,17 +13,20 @@ export interface BlobGrant {
   expiresAt: number;
   maxBytes?: number;
   filename?: string;
+  /** Path segment the URL is served under (default `_blobs`); part of the signature when set. */
+  route?: string;
 }
 
 function sign(secret: string, grant: BlobGrant): string {
-  const payload = [grant.method, grant.key, grant.expiresAt, grant.maxBytes ?? '', grant.filename ?? ''].join(
-    '\n',
-  );
+  const fields = [grant.method, grant.key, grant.expiresAt, grant.maxBytes ?? '', grant.filename ?? ''];
+  if (grant.route !== undefined) fields.push(grant.route);
+  const payload = fields.join('\n');
   return createHmac('sha256', `blob-url:${secret}`).update(payload).digest('base64url');
 }
 
 export function buildSignedBlobUrl(baseUrl: string, secret: string, grant: BlobGrant): string {
-  const url = new URL(`${baseUrl}/_blobs/${grant.key.split('/').map(encodeURIComponent).join('/')}`);
+  const route = grant.route ?? '_blobs';
+  const url = new URL(`${baseUrl}/${route}/${grant.key.split('/').map(encodeURIComponent).join('/')}`);
   url.searchParams.set('exp', String(grant.expiresAt));
   if (grant.maxBytes !== undefined) url.searchParams.set('max', String(grant.maxBytes));
   if (grant.filename !== undefined) url.searchParams.set('fn', grant.filename);
@@ -38,6 +41,7 @@ export function verifySignedBlobRequest(
   key: string,
   query: (name: string) => string | undefined,
   nowSeconds = Math.floor(Date.now() / 1000),
+  route?: string,
 ): BlobGrant {
   const exp = query('exp');
   const sig = query('sig');
@@ -49,6 +53,7 @@ export function verifySignedBlobRequest(
   const grant: BlobGrant = { method, key, expiresAt: Number(exp) };
   if (max !== undefined) grant.maxBytes = Number(max);
   if (filename !== undefined) grant.filename = filename;
+  if (route !== undefined) grant.route = route;
   const expected = Buffer.from(sign(secret, grant));
   const given = Buffer.from(sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))

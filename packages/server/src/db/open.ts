@@ -17,6 +17,8 @@ import type { Database } from './schema.js';
 // Timestamps stay Date objects (1184 timestamptz), int8 counts become numbers: our counters stay far
 // below 2^53, and a string count leaks into JSON responses otherwise.
 pg.types.setTypeParser(20, (value: string) => Number(value));
+// Calendar dates (daily download buckets) stay 'YYYY-MM-DD' strings instead of local-midnight Dates.
+pg.types.setTypeParser(1082, (value: string) => value);
 
 export type DatabaseKind = 'pglite' | 'postgres';
 

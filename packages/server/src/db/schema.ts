@@ -85,6 +85,104 @@ export interface AuditEventsTable {
   created_at: Timestamp;
 }
 
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+export interface PackagesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  scope: string | null;
+  org_id: string | null;
+  kind: string;
+  visibility: 'public' | 'private' | 'team';
+  status: Generated<'active' | 'archived'>;
+  description: Generated<string>;
+  keywords: Generated<string[]>;
+  tool_targets: Generated<string[]>;
+  repository: string | null;
+  readme: string | null;
+  publisher_id: string;
+  latest_version_id: string | null;
+  latest_version: string | null;
+  downloads_total: Generated<number>;
+  stars_count: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type VersionStatus = 'pending-upload' | 'scanning' | 'published' | 'failed' | 'yanked';
+
+export interface VersionsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  package_id: string;
+  version: string;
+  major: number;
+  minor: number;
+  patch: number;
+  prerelease: string | null;
+  status: VersionStatus;
+  manifest: Json<Record<string, unknown>>;
+  permissions: Json<Record<string, unknown>>;
+  dependencies: Json<Record<string, string>>;
+  description: Generated<string>;
+  readme: string | null;
+  blob_key: string;
+  integrity: string | null;
+  size_bytes: number | null;
+  unpacked_bytes: number | null;
+  file_count: number | null;
+  files: Json<{ path: string; size: number; sha256: string; mode: number }[] | null>;
+  upload_expires_at: NullableTimestamp;
+  published_by: string;
+  published_at: NullableTimestamp;
+  deprecated_message: string | null;
+  yanked_at: NullableTimestamp;
+  yank_reason: string | null;
+  audit_score: number | null;
+  verdict: 'PASS' | 'PASS_WITH_NOTES' | 'FLAGGED' | 'FAIL' | null;
+  scan_status: 'pending' | 'completed' | 'flagged' | 'failed' | 'error' | null;
+  scan_stages: Json<Record<string, string> | null>;
+  scanned_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface ScanFindingsTable {
+  id: Generated<string>;
+  version_id: string;
+  stage: string;
+  severity: string;
+  rule: string;
+  message: string;
+  file: string | null;
+  line: number | null;
+  evidence: string | null;
+}
+
+export interface StarsTable {
+  package_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+export interface DownloadsDailyTable {
+  version_id: string;
+  package_id: string;
+  day: ColumnType<string, string, string>;
+  count: number;
+}
+
+export interface DeviceCodesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  poll_token_hash: string;
+  device_name: string | null;
+  status: Generated<'pending' | 'approved' | 'denied' | 'consumed'>;
+  user_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   checksum: string;
@@ -101,9 +199,18 @@ export interface Database {
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   schema_migrations: SchemaMigrationsTable;
+  packages: PackagesTable;
+  versions: VersionsTable;
+  scan_findings: ScanFindingsTable;
+  stars: StarsTable;
+  downloads_daily: DownloadsDailyTable;
+  device_codes: DeviceCodesTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
 export type User = Selectable<UsersTable>;
 export type ApiToken = Selectable<ApiTokensTable>;
 export type NewAuditEvent = Insertable<AuditEventsTable>;
+export type Package = Selectable<PackagesTable>;
+export type Version = Selectable<VersionsTable>;
+export type Org = Selectable<OrgsTable>;

@@ -24,7 +24,10 @@ export function authenticate(db: Kysely<Database>): MiddlewareHandler<AppEnv> {
       if (authorization !== undefined) {
         const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
         const found = match?.[1] ? await authenticateApiToken(db, tenant.id, match[1]) : undefined;
-        if (!found) throw new AgentryError('unauthorized');
+        if (!found) {
+          c.set('authFailed', true);
+          return next();
+        }
         c.set('principal', {
           user: found.user,
           scopes: found.token.scopes as TokenScope[],
@@ -46,6 +49,14 @@ export function authenticate(db: Kysely<Database>): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Answers a bad bearer token with 401; runs after rate limiting so failed attempts are counted too. */
+export function rejectFailedAuth(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.get('authFailed')) throw new AgentryError('unauthorized');
+    await next();
+  };
+}
+
 /** The caller, or 401. */
 export function requirePrincipal(c: Context<AppEnv>): Principal {
   const principal = c.get('principal');
@@ -60,4 +71,12 @@ export function requireScope(c: Context<AppEnv>, scope: TokenScope): Principal {
     throw new AgentryError('forbidden', { message: `This token lacks the ${scope} scope.` });
   }
   return principal;
+}
+
+/** The caller as the access rules see them (anonymous when nobody is authenticated). */
+export function viewerOf(c: Context<AppEnv>): { userId: string | undefined; scopes: TokenScope[] } {
+  const principal = c.get('principal');
+  return principal
+    ? { userId: principal.user.id, scopes: principal.scopes }
+    : { userId: undefined, scopes: [] };
 }

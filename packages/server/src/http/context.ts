@@ -18,6 +18,8 @@ export interface AppEnv {
     log: Logger;
     tenant: Tenant;
     principal: Principal | undefined;
+    /** A bearer token was sent but is not valid; answered with 401 after rate limiting counts it. */
+    authFailed: boolean;
     clientIp: string;
   };
 }

@@ -36,6 +36,7 @@ export function requestContext(
     c.set('log', log);
     c.set('clientIp', clientAddress(c, trustProxy));
     c.set('principal', undefined);
+    c.set('authFailed', false);
     try {
       await next();
     } catch (error) {

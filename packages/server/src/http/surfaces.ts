@@ -17,6 +17,8 @@ interface SurfaceRule {
 }
 
 const surfaces: SurfaceRule[] = [
+  // The CLI login consent screen is a browser page that happens to live under Tank's API path.
+  { surface: 'web', matches: (path) => path === '/api/v1/cli-auth/authorize' },
   {
     surface: 'skill-pool',
     matches: (path) => path.startsWith('/v1/') || path === '/v1' || path === '/health',

@@ -10,3 +10,25 @@ export const TankError = z
       .optional(),
   })
   .openapi('TankError');
+
+/** OpenAPI response entries for the given error statuses, all in Tank's envelope. */
+export function tankErrors(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429)[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: 'Error', content: { 'application/json': { schema: TankError } } },
+    ]),
+  );
+}
+
+export function jsonContent<T>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+export const NameParam = z.object({
+  name: z.string().openapi({
+    description: 'Artifact name; scoped names as @org%2Fname or @org/name.',
+    example: '@acme/my-skill',
+  }),
+});
+export const VersionParams = NameParam.extend({ version: z.string().openapi({ example: '1.0.0' }) });

@@ -7,7 +7,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../domain/api-
 import { recordAudit } from '../../domain/audit.js';
 import { requirePrincipal } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
-import { TankError } from './schemas.js';
+import { tankErrors as errors } from './schemas.js';
 
 const TokenInfo = z
   .object({
@@ -30,14 +30,6 @@ const CreateToken = z
   })
   .strict()
   .openapi('CreateToken');
-
-const errors = (...codes: (400 | 401 | 403 | 404 | 422)[]) =>
-  Object.fromEntries(
-    codes.map((code) => [
-      code,
-      { description: 'Error', content: { 'application/json': { schema: TankError } } },
-    ]),
-  );
 
 const create = createRoute({
   method: 'post',

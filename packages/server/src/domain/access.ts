@@ -1,0 +1,72 @@
+/**
+ * Who may see and change an artifact. Outsiders get `not_found`, never `forbidden`, for anything they
+ * may not read: a private artifact must not be provable to exist.
+ */
+import { AgentryError, type TokenScope } from '@agentry/core';
+import type { Kysely } from 'kysely';
+import type { Database, Package } from '../db/schema.js';
+import { findOrgRole } from './orgs.js';
+
+export interface Viewer {
+  userId: string | undefined;
+  scopes: readonly TokenScope[];
+}
+
+export const anonymous: Viewer = { userId: undefined, scopes: [] };
+
+/** Public artifacts for everyone; private and team ones for their publisher and org members holding skills:read. */
+export async function canReadPackage(db: Kysely<Database>, pkg: Package, viewer: Viewer): Promise<boolean> {
+  if (pkg.visibility === 'public') return true;
+  if (!viewer.userId || !viewer.scopes.includes('skills:read')) return false;
+  if (viewer.scopes.includes('skills:admin')) return true;
+  if (pkg.publisher_id === viewer.userId) return true;
+  return pkg.org_id !== null && (await findOrgRole(db, pkg.org_id, viewer.userId)) !== undefined;
+}
+
+/** Publishing new versions, yanking and deprecating: skills:publish plus ownership (org membership when scoped). */
+export async function canWritePackage(db: Kysely<Database>, pkg: Package, viewer: Viewer): Promise<boolean> {
+  if (!viewer.userId || !viewer.scopes.includes('skills:publish')) return false;
+  if (viewer.scopes.includes('skills:admin')) return true;
+  if (pkg.org_id !== null) return (await findOrgRole(db, pkg.org_id, viewer.userId)) !== undefined;
+  return pkg.publisher_id === viewer.userId;
+}
+
+export function findPackage(
+  db: Kysely<Database>,
+  tenantId: string,
+  name: string,
+): Promise<Package | undefined> {
+  return db
+    .selectFrom('packages')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+}
+
+/** The package if the viewer may read it; `not_found` otherwise (missing and hidden look the same). */
+export async function requireReadablePackage(
+  db: Kysely<Database>,
+  tenantId: string,
+  name: string,
+  viewer: Viewer,
+): Promise<Package> {
+  const pkg = await findPackage(db, tenantId, name);
+  if (!pkg || !(await canReadPackage(db, pkg, viewer)))
+    throw new AgentryError('not_found', { message: `No artifact named "${name.slice(0, 214)}".` });
+  return pkg;
+}
+
+/** The package if the viewer may change it: hidden ones are `not_found`, visible ones without rights `forbidden`. */
+export async function requireWritablePackage(
+  db: Kysely<Database>,
+  tenantId: string,
+  name: string,
+  viewer: Viewer,
+): Promise<Package> {
+  const pkg = await requireReadablePackage(db, tenantId, name, viewer);
+  if (!(await canWritePackage(db, pkg, viewer))) {
+    throw new AgentryError('forbidden', { message: `You cannot change "${name}".` });
+  }
+  return pkg;
+}

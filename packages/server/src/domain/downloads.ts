@@ -1,0 +1,43 @@
+/** Download counting: one row per version and day, so 7-day and 30-day figures are cheap sums. */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export async function recordDownload(
+  db: Kysely<Database>,
+  packageId: string,
+  versionId: string,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('downloads_daily')
+      .values({ version_id: versionId, package_id: packageId, day: sql<string>`CURRENT_DATE`, count: 1 })
+      .onConflict((oc) =>
+        oc.columns(['version_id', 'day']).doUpdateSet({ count: sql`downloads_daily.count + 1` }),
+      )
+      .execute();
+    await trx
+      .updateTable('packages')
+      .set({ downloads_total: sql`downloads_total + 1` })
+      .where('id', '=', packageId)
+      .execute();
+  });
+}
+
+/** Downloads in the last `days` days (today included), for a version or a whole package. */
+export async function countRecentDownloads(
+  db: Kysely<Database>,
+  target: { versionId: string } | { packageId: string },
+  days = 7,
+): Promise<number> {
+  const row = await db
+    .selectFrom('downloads_daily')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('count'), sql<number>`0`).as('n'))
+    .where(
+      'versionId' in target ? 'version_id' : 'package_id',
+      '=',
+      'versionId' in target ? target.versionId : target.packageId,
+    )
+    .where('day', '>', sql<string>`CURRENT_DATE - ${days}::int`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

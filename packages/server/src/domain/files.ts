@@ -1,0 +1,88 @@
+/**
+ * Single files of a published version, read back out of its tarball. Archives were checked at confirm,
+ * and recently read ones are kept in a small memory cache (bounded by bytes) so browsing a version's
+ * files does not re-read the blob each time.
+ */
+import { AgentryError, type ArchiveEntry, readArchive } from '@agentry/core';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { Config } from '../config.js';
+import type { Version } from '../db/schema.js';
+import { readBlob } from './versions.js';
+
+const cacheBudgetBytes = 64 * 1024 * 1024;
+const cache = new Map<string, { files: Map<string, ArchiveEntry>; bytes: number }>();
+let cachedBytes = 0;
+
+function remember(versionId: string, files: Map<string, ArchiveEntry>) {
+  const bytes = [...files.values()].reduce((sum, file) => sum + file.size, 0);
+  if (bytes > cacheBudgetBytes / 4) return;
+  while (cachedBytes + bytes > cacheBudgetBytes && cache.size > 0) {
+    const oldest = cache.keys().next().value as string;
+    cachedBytes -= cache.get(oldest)?.bytes ?? 0;
+    cache.delete(oldest);
+  }
+  cache.set(versionId, { files, bytes });
+  cachedBytes += bytes;
+}
+
+async function filesOf(
+  deps: { blobs: BlobStore; config: Config },
+  version: Version,
+): Promise<Map<string, ArchiveEntry>> {
+  const hit = cache.get(version.id);
+  if (hit) {
+    // Re-insert to mark as most recently used.
+    cache.delete(version.id);
+    cache.set(version.id, hit);
+    return hit.files;
+  }
+  const bytes = await readBlob(deps.blobs, version.blob_key, deps.config.maxUploadBytes);
+  if (!bytes)
+    throw new AgentryError('not_found', { message: 'The tarball of this version is missing from storage.' });
+  const { files } = readArchive(bytes);
+  remember(version.id, files);
+  return files;
+}
+
+const textTypes: Record<string, string> = {
+  md: 'text/markdown',
+  markdown: 'text/markdown',
+  json: 'application/json',
+  yaml: 'text/yaml',
+  yml: 'text/yaml',
+  toml: 'text/plain',
+  txt: 'text/plain',
+  csv: 'text/csv',
+};
+const imageTypes: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+/**
+ * A Content-Type browsers will not execute: HTML, SVG and scripts are served as text/plain, known
+ * raster images as themselves, and anything binary as an attachment.
+ */
+export function safeContentType(path: string, content: Buffer): { contentType: string; attachment: boolean } {
+  const ext = path.split('.').pop()?.toLowerCase() ?? '';
+  const image = imageTypes[ext];
+  if (image) return { contentType: image, attachment: false };
+  const looksBinary = content.subarray(0, 8000).includes(0);
+  if (looksBinary) return { contentType: 'application/octet-stream', attachment: true };
+  return { contentType: `${textTypes[ext] ?? 'text/plain'}; charset=utf-8`, attachment: false };
+}
+
+export async function readArtifactFile(
+  deps: { blobs: BlobStore; config: Config },
+  version: Version,
+  path: string,
+) {
+  const files = await filesOf(deps, version);
+  const file = files.get(path.replace(/^\/+/, ''));
+  if (!file)
+    throw new AgentryError('not_found', { message: `No file "${path.slice(0, 200)}" in this version.` });
+  return { content: file.content, ...safeContentType(file.path, file.content) };
+}

@@ -1,0 +1,428 @@
+/**
+ * Two-phase publish. `initiatePublish` validates and reserves name@version as `pending-upload` and hands
+ * out an upload URL; `confirmPublish` checks the uploaded bytes against the client's SHA-512, scans
+ * them, and publishes in one transaction. A version is visible only once `published`, so a crash at any
+ * point leaves at most an invisible row, which `sweepStalePublishes` clears.
+ */
+import {
+  AgentryError,
+  computeIntegrity,
+  findPermissionEscalation,
+  integrityEquals,
+  type Manifest,
+  type Permissions,
+  parseArtifactName,
+  type ScanReport,
+  scanArchive,
+} from '@agentry/core';
+import { type Kysely, sql } from 'kysely';
+import semver from 'semver';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { Database, Package, Version } from '../db/schema.js';
+import { canWritePackage, type Viewer } from './access.js';
+import { recordAudit } from './audit.js';
+import { findOrg, findOrgRole } from './orgs.js';
+import { readBlob, refreshLatestVersion, semverParts, tarballKey } from './versions.js';
+
+export const uploadWindowSeconds = 3600;
+/** A confirm that has been scanning this long has crashed; its row becomes `failed` and replaceable. */
+const scanningTimeoutMs = 15 * 60_000;
+
+export interface PublishDeps {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  maxUploadBytes: number;
+}
+
+export interface InitiateInput {
+  tenantId: string;
+  viewer: Viewer & { userId: string };
+  manifest: Manifest;
+  readme?: string | undefined;
+}
+
+export interface InitiateResult {
+  skillId: string;
+  versionId: string;
+  uploadUrl: string;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === '23505';
+}
+
+async function assertScopeMembership(db: Kysely<Database>, tenantId: string, scope: string, userId: string) {
+  const org = await findOrg(db, tenantId, scope);
+  if (!org || !(await findOrgRole(db, org.id, userId))) {
+    throw new AgentryError('forbidden', {
+      message: `Publishing under @${scope} needs membership of that org.`,
+    });
+  }
+  return org;
+}
+
+export async function initiatePublish(deps: PublishDeps, input: InitiateInput): Promise<InitiateResult> {
+  const { manifest, tenantId, viewer } = input;
+  const name = parseArtifactName(manifest.name);
+  if (!name)
+    throw new AgentryError('validation_error', {
+      issues: [{ path: ['manifest', 'name'], message: 'Invalid name.' }],
+    });
+  const org = name.scope
+    ? await assertScopeMembership(deps.db, tenantId, name.scope, viewer.userId)
+    : undefined;
+  try {
+    const reserved = await deps.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('packages')
+        .values({
+          tenant_id: tenantId,
+          name: name.full,
+          scope: name.scope,
+          org_id: org?.id ?? null,
+          kind: manifest.kind,
+          visibility: manifest.visibility,
+          description: manifest.description,
+          publisher_id: viewer.userId,
+        })
+        .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
+        .execute();
+      // Locking the package row serialises every publish of one name, on PGlite and PostgreSQL alike.
+      const pkg = await trx
+        .selectFrom('packages')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('name', '=', name.full)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (!(await canWritePackage(trx, pkg, viewer))) {
+        throw new AgentryError('forbidden', { message: `"${name.full}" belongs to another publisher.` });
+      }
+      const versions = await trx
+        .selectFrom('versions')
+        .selectAll()
+        .where('package_id', '=', pkg.id)
+        .execute();
+      const existing = versions.find((v) => v.version === manifest.version);
+      if (existing) {
+        const expired =
+          existing.status === 'pending-upload' && (existing.upload_expires_at?.getTime() ?? 0) < Date.now();
+        if (existing.status !== 'failed' && !expired) {
+          throw new AgentryError('version_exists', {
+            message: `${name.full}@${manifest.version} already exists.`,
+          });
+        }
+        await trx.deleteFrom('versions').where('id', '=', existing.id).execute();
+        await deps.blobs.delete(existing.blob_key);
+      }
+      assertNoEscalation(versions, manifest);
+      const id = crypto.randomUUID();
+      await trx
+        .insertInto('versions')
+        .values({
+          id,
+          tenant_id: tenantId,
+          package_id: pkg.id,
+          version: manifest.version,
+          ...semverParts(manifest.version),
+          status: 'pending-upload',
+          manifest: JSON.stringify(manifest),
+          permissions: JSON.stringify(manifest.permissions),
+          dependencies: JSON.stringify(manifest.skills ?? {}),
+          description: manifest.description,
+          readme: input.readme ?? null,
+          blob_key: tarballKey(tenantId, id),
+          upload_expires_at: new Date(Date.now() + uploadWindowSeconds * 1000),
+          published_by: viewer.userId,
+        })
+        .execute();
+      return { packageId: pkg.id, versionId: id };
+    });
+    const uploadUrl = await deps.blobs.createUploadUrl(tarballKey(tenantId, reserved.versionId), {
+      expiresInSeconds: uploadWindowSeconds,
+      maxBytes: deps.maxUploadBytes,
+      contentType: 'application/gzip',
+    });
+    return { skillId: reserved.packageId, versionId: reserved.versionId, uploadUrl };
+  } catch (error) {
+    // Two publishes of one new name can both miss the package row; the loser sees the unique index.
+    if (isUniqueViolation(error)) throw new AgentryError('version_exists');
+    throw error;
+  }
+}
+
+/** Compares with the highest earlier published version (Tank's escalation rule, see core/permissions). */
+function assertNoEscalation(versions: Version[], manifest: Manifest) {
+  const earlier = versions
+    .filter(
+      (v) => (v.status === 'published' || v.status === 'yanked') && semver.lt(v.version, manifest.version),
+    )
+    .map((v) => v.version);
+  const previousVersion = semver.rsort(earlier)[0];
+  if (!previousVersion) return;
+  const previous = versions.find((v) => v.version === previousVersion);
+  const escalation = findPermissionEscalation(
+    previousVersion,
+    (previous?.permissions ?? {}) as Permissions,
+    manifest.version,
+    manifest.permissions,
+  );
+  if (!escalation) return;
+  const list = escalation.added.map((change) => `${change.kind} ${change.value}`).join(', ');
+  throw new AgentryError('validation_error', {
+    message: `Permission escalation: ${list} needs a ${escalation.required} version bump after ${previousVersion}.`,
+    issues: [
+      {
+        path: ['manifest', 'permissions'],
+        message: `A ${escalation.bump} bump cannot add ${list}; publish a ${escalation.required} version.`,
+      },
+    ],
+    details: { previousVersion, required: escalation.required, added: escalation.added },
+  });
+}
+
+export interface ConfirmInput {
+  tenantId: string;
+  viewer: Viewer & { userId: string };
+  skillId: string;
+  versionId: string;
+  integrity: string;
+}
+
+export interface ConfirmResult {
+  name: string;
+  version: string;
+  report: ScanReport;
+}
+
+async function loadForConfirm(
+  db: Kysely<Database>,
+  input: ConfirmInput,
+): Promise<{ pkg: Package; version: Version }> {
+  const version = await db
+    .selectFrom('versions')
+    .selectAll()
+    .where('id', '=', input.versionId)
+    .where('tenant_id', '=', input.tenantId)
+    .executeTakeFirst();
+  const pkg = version
+    ? await db.selectFrom('packages').selectAll().where('id', '=', version.package_id).executeTakeFirst()
+    : undefined;
+  if (!version || !pkg || pkg.id !== input.skillId)
+    throw new AgentryError('not_found', { message: 'No such pending upload.' });
+  if (version.published_by !== input.viewer.userId && !(await canWritePackage(db, pkg, input.viewer))) {
+    throw new AgentryError('not_found', { message: 'No such pending upload.' });
+  }
+  return { pkg, version };
+}
+
+function failConfirm(path: string, message: string): never {
+  throw new AgentryError('validation_error', { message, issues: [{ path: [path], message }] });
+}
+
+export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Promise<ConfirmResult> {
+  const { pkg, version } = await loadForConfirm(deps.db, input);
+  if (
+    version.status === 'published' &&
+    version.integrity &&
+    integrityEquals(version.integrity, input.integrity)
+  ) {
+    // A retried confirm of a publish that already went through answers the same result.
+    return { name: pkg.name, version: version.version, report: await storedReport(deps.db, version) };
+  }
+  if (version.status !== 'pending-upload') {
+    throw new AgentryError('version_exists', {
+      message: `${pkg.name}@${version.version} is ${version.status}.`,
+    });
+  }
+  // Claim the row: of two concurrent confirms only one moves it out of pending-upload.
+  const claimed = await deps.db
+    .updateTable('versions')
+    .set({ status: 'scanning', scanned_at: sql`now()` })
+    .where('id', '=', version.id)
+    .where('status', '=', 'pending-upload')
+    .executeTakeFirst();
+  if (claimed.numUpdatedRows === 0n) throw new AgentryError('version_exists');
+  const setStatus = (status: 'pending-upload' | 'failed') =>
+    deps.db.updateTable('versions').set({ status }).where('id', '=', version.id).execute();
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await readBlob(deps.blobs, version.blob_key, deps.maxUploadBytes);
+  } catch (error) {
+    await setStatus('failed');
+    throw error;
+  }
+  if (!bytes) {
+    await setStatus('pending-upload');
+    failConfirm('integrity', 'Nothing was uploaded yet: PUT the tarball to uploadUrl first.');
+  }
+  const stored = await deps.blobs.head(version.blob_key);
+  if (!integrityEquals(computeIntegrity(bytes), input.integrity)) {
+    await setStatus('failed');
+    failConfirm('integrity', 'The integrity does not match the uploaded bytes.');
+  }
+  const manifest = version.manifest as unknown as Manifest;
+  const { report, files } = scanArchive(bytes, {
+    kind: manifest.kind,
+    description: manifest.description,
+    permissions: manifest.permissions,
+  });
+  if (report.stages.stage0 === 'failed' && files.size === 0) {
+    await setStatus('failed');
+    failConfirm('tarball', report.findings[0]?.message ?? 'The tarball could not be read.');
+  }
+  if (manifest.kind === 'skill' && !files.has('SKILL.md')) {
+    await setStatus('failed');
+    failConfirm('files', 'A skill needs SKILL.md at the root of its archive.');
+  }
+  const readme =
+    version.readme ?? textOf(files.get('README.md')?.content) ?? textOf(files.get('SKILL.md')?.content);
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('versions')
+      .set({
+        status: 'published',
+        integrity: report.integrity,
+        size_bytes: stored?.size ?? bytes.length,
+        unpacked_bytes: report.unpackedBytes,
+        file_count: report.files.length,
+        files: JSON.stringify(report.files),
+        readme,
+        published_at: sql`now()`,
+        upload_expires_at: null,
+        audit_score: report.auditScore,
+        verdict: report.verdict,
+        scan_status: scanStatusOf(report),
+        scan_stages: JSON.stringify(report.stages),
+        scanned_at: sql`now()`,
+      })
+      .where('id', '=', version.id)
+      .execute();
+    if (report.findings.length > 0) {
+      await trx
+        .insertInto('scan_findings')
+        .values(
+          report.findings.map((f) => ({
+            version_id: version.id,
+            stage: f.stage,
+            severity: f.severity,
+            rule: f.rule,
+            message: f.message.slice(0, 2000),
+            file: f.file ?? null,
+            line: f.line ?? null,
+            evidence: f.evidence?.slice(0, 500) ?? null,
+          })),
+        )
+        .execute();
+    }
+    await refreshLatestVersion(trx, pkg.id);
+    const latest = await trx
+      .selectFrom('packages')
+      .select('latest_version')
+      .where('id', '=', pkg.id)
+      .executeTakeFirstOrThrow();
+    if (latest.latest_version === version.version) {
+      // Package-level fields follow the latest version, so an old backport does not rewrite them.
+      await trx
+        .updateTable('packages')
+        .set({
+          kind: manifest.kind,
+          visibility: manifest.visibility,
+          description: manifest.description,
+          keywords: manifest.keywords ?? [],
+          repository: manifest.repository ?? null,
+          readme,
+        })
+        .where('id', '=', pkg.id)
+        .execute();
+    }
+    await trx.updateTable('packages').set({ updated_at: sql`now()` }).where('id', '=', pkg.id).execute();
+    await recordAudit(trx, {
+      tenantId: input.tenantId,
+      action: 'version.publish',
+      actorUserId: input.viewer.userId,
+      targetType: 'version',
+      targetId: version.id,
+      data: { name: pkg.name, version: version.version, verdict: report.verdict },
+    });
+  });
+  return { name: pkg.name, version: version.version, report };
+}
+
+function textOf(content: Buffer | undefined): string | undefined {
+  return content === undefined ? undefined : content.toString('utf8').slice(0, 512 * 1024);
+}
+
+function scanStatusOf(report: ScanReport): 'completed' | 'flagged' | 'failed' {
+  if (report.verdict === 'FAIL') return 'failed';
+  return report.verdict === 'FLAGGED' ? 'flagged' : 'completed';
+}
+
+/** The scan report of an already published version, rebuilt from its stored columns. */
+export async function storedReport(db: Kysely<Database>, version: Version): Promise<ScanReport> {
+  const findings = await db
+    .selectFrom('scan_findings')
+    .selectAll()
+    .where('version_id', '=', version.id)
+    .orderBy('id')
+    .execute();
+  const report = findings.map((f) => ({
+    stage: f.stage as ScanReport['findings'][number]['stage'],
+    severity: f.severity as ScanReport['findings'][number]['severity'],
+    rule: f.rule,
+    message: f.message,
+    ...(f.file === null ? {} : { file: f.file }),
+    ...(f.line === null ? {} : { line: f.line }),
+    ...(f.evidence === null ? {} : { evidence: f.evidence }),
+  }));
+  const summary = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const f of report) if (f.severity !== 'info') summary[f.severity] += 1;
+  return {
+    verdict: version.verdict ?? 'PASS',
+    auditScore: version.audit_score ?? 0,
+    summary,
+    findings: report,
+    stages: (version.scan_stages ?? {}) as ScanReport['stages'],
+    integrity: version.integrity ?? '',
+    archiveBytes: version.size_bytes ?? 0,
+    unpackedBytes: version.unpacked_bytes ?? 0,
+    files: version.files ?? [],
+  };
+}
+
+/**
+ * Clears what interrupted publishes left: expired pending uploads and failed rows (with their bytes)
+ * are deleted, and confirms stuck in `scanning` (the process died mid-scan) become `failed`.
+ */
+export async function sweepStalePublishes(deps: Pick<PublishDeps, 'db' | 'blobs'>): Promise<number> {
+  await deps.db
+    .updateTable('versions')
+    .set({ status: 'failed' })
+    .where('status', '=', 'scanning')
+    .where('scanned_at', '<', new Date(Date.now() - scanningTimeoutMs))
+    .execute();
+  const stale = await deps.db
+    .deleteFrom('versions')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending-upload'), eb('upload_expires_at', '<', new Date())]),
+        eb.and([eb('status', '=', 'failed'), eb('created_at', '<', new Date(Date.now() - 86_400_000))]),
+      ]),
+    )
+    .returning(['blob_key'])
+    .execute();
+  for (const row of stale) await deps.blobs.delete(row.blob_key).catch(() => {});
+  // A package whose only versions were swept away was never published: remove the empty shell.
+  await deps.db
+    .deleteFrom('packages')
+    .where('latest_version', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('versions').select('versions.id').whereRef('versions.package_id', '=', 'packages.id'),
+        ),
+      ),
+    )
+    .execute();
+  return stale.length;
+}

@@ -1,0 +1,119 @@
+/** Tank's two-phase publish: `POST /api/v1/skills` reserves a version, `POST /api/v1/skills/confirm` publishes it. */
+import { manifestSchema } from '@agentry/core';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../../app-deps.js';
+import { confirmPublish, initiatePublish } from '../../domain/publish.js';
+import { requireScope } from '../../http/auth.js';
+import type { AppEnv } from '../../http/context.js';
+import { tolerateWrappedLines } from '../../http/tolerant-json.js';
+import { jsonContent, tankErrors } from './schemas.js';
+
+const PublishBody = z
+  .object({
+    manifest: manifestSchema,
+    readme: z
+      .string()
+      .max(512 * 1024)
+      .optional(),
+    files: z.array(z.string().max(1024)).max(10_000).optional(),
+  })
+  .openapi('PublishRequest');
+
+const publish = createRoute({
+  method: 'post',
+  path: '/api/v1/skills',
+  tags: ['skills'],
+  summary: 'Start publishing a version: validates the manifest and returns an upload URL',
+  security: [{ bearer: [] }],
+  request: { body: { required: true, content: { 'application/json': { schema: PublishBody } } } },
+  responses: {
+    201: jsonContent(
+      z
+        .object({ uploadUrl: z.string(), skillId: z.string(), versionId: z.string() })
+        .openapi('PublishResponse'),
+      'Upload the gzipped tarball to uploadUrl (PUT, valid for one hour), then confirm',
+    ),
+    ...tankErrors(400, 401, 403, 409, 422, 429),
+  },
+});
+
+const ConfirmBody = z
+  .object({
+    skillId: z.string().uuid(),
+    versionId: z.string().uuid(),
+    integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]{86}==$/, 'Expected sha512-<base64>.'),
+    fileCount: z.number().int().min(0).optional(),
+    tarballSize: z.number().int().min(0).optional(),
+    readme: z
+      .string()
+      .max(512 * 1024)
+      .optional(),
+  })
+  .openapi('ConfirmRequest');
+
+const confirm = createRoute({
+  method: 'post',
+  path: '/api/v1/skills/confirm',
+  tags: ['skills'],
+  summary: 'Finish publishing: verify SHA-512, scan, publish',
+  security: [{ bearer: [] }],
+  request: { body: { required: true, content: { 'application/json': { schema: ConfirmBody } } } },
+  responses: {
+    200: jsonContent(
+      z
+        .object({
+          success: z.literal(true),
+          name: z.string(),
+          version: z.string(),
+          status: z.literal('published'),
+          auditScore: z.number().int(),
+          verdict: z.enum(['PASS', 'PASS_WITH_NOTES', 'FLAGGED', 'FAIL']),
+        })
+        .openapi('ConfirmResponse'),
+      'Published',
+    ),
+    ...tankErrors(400, 401, 403, 404, 409, 422, 429),
+  },
+});
+
+export function tankPublishRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  const publishDeps = { db: deps.db, blobs: deps.blobs, maxUploadBytes: deps.config.maxUploadBytes };
+
+  app.openapi(publish, async (c) => {
+    const principal = requireScope(c, 'skills:publish');
+    const body = c.req.valid('json');
+    const result = await initiatePublish(publishDeps, {
+      tenantId: c.get('tenant').id,
+      viewer: { userId: principal.user.id, scopes: principal.scopes },
+      manifest: body.manifest,
+      readme: body.readme,
+    });
+    return c.json(result, 201);
+  });
+
+  app.use('/api/v1/skills/confirm', tolerateWrappedLines());
+  app.openapi(confirm, async (c) => {
+    const principal = requireScope(c, 'skills:publish');
+    const body = c.req.valid('json');
+    const result = await confirmPublish(publishDeps, {
+      tenantId: c.get('tenant').id,
+      viewer: { userId: principal.user.id, scopes: principal.scopes },
+      skillId: body.skillId,
+      versionId: body.versionId,
+      integrity: body.integrity,
+    });
+    return c.json(
+      {
+        success: true as const,
+        name: result.name,
+        version: result.version,
+        status: 'published' as const,
+        auditScore: result.report.auditScore,
+        verdict: result.report.verdict,
+      },
+      200,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,231 @@
+/** Reading artifacts on the Tank surface: metadata, versions, one version, and its files. */
+import { AgentryError } from '@agentry/core';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../../app-deps.js';
+import { requireReadablePackage } from '../../domain/access.js';
+import { listFindings, listVisibleVersions, publisherName } from '../../domain/catalog.js';
+import { countRecentDownloads } from '../../domain/downloads.js';
+import { readArtifactFile } from '../../domain/files.js';
+import { findVisibleVersion } from '../../domain/versions.js';
+import { viewerOf } from '../../http/auth.js';
+import type { AppEnv } from '../../http/context.js';
+import { jsonContent, NameParam, tankErrors, VersionParams } from './schemas.js';
+import { buildDownloadUrl } from './tarballs.js';
+
+const Skill = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    visibility: z.enum(['public', 'private', 'team']),
+    kind: z.string(),
+    latestVersion: z.string().nullable(),
+    publisher: z.object({ name: z.string() }),
+    stars: z.number().int(),
+    downloads: z.number().int(),
+    keywords: z.array(z.string()),
+    repository: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Skill');
+
+const VersionSummary = z.object({
+  version: z.string(),
+  publishedAt: z.string().nullable(),
+  auditScore: z.number().int().nullable(),
+  verdict: z.string().nullable(),
+  yanked: z.boolean(),
+  deprecated: z.string().nullable(),
+});
+
+const Finding = z.object({
+  stage: z.string(),
+  severity: z.string(),
+  rule: z.string(),
+  message: z.string(),
+  file: z.string().nullable(),
+  line: z.number().int().nullable(),
+  evidence: z.string().nullable(),
+});
+
+const VersionDetail = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    description: z.string(),
+    visibility: z.string(),
+    kind: z.string(),
+    permissions: z.record(z.string(), z.unknown()),
+    dependencies: z.record(z.string(), z.string()),
+    repository: z.string().nullable(),
+    auditScore: z.number().int().nullable(),
+    verdict: z.string().nullable(),
+    scanStatus: z.string().nullable(),
+    scanStages: z.record(z.string(), z.string()).nullable(),
+    findings: z.array(Finding),
+    integrity: z.string().nullable(),
+    size: z.number().int().nullable(),
+    fileCount: z.number().int().nullable(),
+    files: z.array(z.object({ path: z.string(), size: z.number().int(), sha256: z.string() })),
+    downloadUrl: z.string(),
+    downloads: z.number().int().openapi({ description: 'Downloads of this version in the last 7 days.' }),
+    publishedAt: z.string().nullable(),
+    yanked: z.boolean(),
+    yankReason: z.string().nullable(),
+    deprecated: z.string().nullable(),
+  })
+  .openapi('VersionDetail');
+
+const getSkill = createRoute({
+  method: 'get',
+  path: '/api/v1/skills/{name}',
+  tags: ['skills'],
+  summary: 'Artifact metadata and its latest version',
+  request: { params: NameParam },
+  responses: { 200: jsonContent(Skill, 'Metadata'), ...tankErrors(401, 404, 429) },
+});
+
+const getVersions = createRoute({
+  method: 'get',
+  path: '/api/v1/skills/{name}/versions',
+  tags: ['skills'],
+  summary: 'Every published version, newest first',
+  request: { params: NameParam },
+  responses: {
+    200: jsonContent(z.object({ name: z.string(), versions: z.array(VersionSummary) }), 'Versions'),
+    ...tankErrors(401, 404, 429),
+  },
+});
+
+const getVersion = createRoute({
+  method: 'get',
+  path: '/api/v1/skills/{name}/{version}',
+  tags: ['skills'],
+  summary: 'One version: permissions, scan results, integrity and a download URL valid for one hour',
+  request: { params: VersionParams },
+  responses: { 200: jsonContent(VersionDetail, 'Version'), ...tankErrors(401, 404, 429) },
+});
+
+export function tankSkillRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  const readable = (c: Parameters<typeof viewerOf>[0], name: string) =>
+    requireReadablePackage(deps.db, c.get('tenant').id, name, viewerOf(c));
+
+  app.openapi(getSkill, async (c) => {
+    const pkg = await readable(c, c.req.valid('param').name);
+    return c.json(
+      {
+        name: pkg.name,
+        description: pkg.description,
+        visibility: pkg.visibility,
+        kind: pkg.kind,
+        latestVersion: pkg.latest_version,
+        publisher: { name: await publisherName(deps.db, pkg) },
+        stars: pkg.stars_count,
+        downloads: pkg.downloads_total,
+        keywords: pkg.keywords,
+        repository: pkg.repository,
+        createdAt: pkg.created_at.toISOString(),
+        updatedAt: pkg.updated_at.toISOString(),
+      },
+      200,
+    );
+  });
+
+  app.openapi(getVersions, async (c) => {
+    const pkg = await readable(c, c.req.valid('param').name);
+    const versions = await listVisibleVersions(deps.db, pkg.id);
+    return c.json(
+      {
+        name: pkg.name,
+        versions: versions.map((v) => ({
+          version: v.version,
+          publishedAt: v.published_at?.toISOString() ?? null,
+          auditScore: v.audit_score,
+          verdict: v.verdict,
+          yanked: v.status === 'yanked',
+          deprecated: v.deprecated_message,
+        })),
+      },
+      200,
+    );
+  });
+
+  app.openapi(getVersion, async (c) => {
+    const { name, version } = c.req.valid('param');
+    const pkg = await readable(c, name);
+    const row = await findVisibleVersion(deps.db, pkg.id, version);
+    if (!row) throw new AgentryError('not_found', { message: `${name}@${version} does not exist.` });
+    const [findings, downloads] = await Promise.all([
+      listFindings(deps.db, row.id),
+      countRecentDownloads(deps.db, { versionId: row.id }),
+    ]);
+    const manifest = row.manifest as { repository?: string };
+    return c.json(
+      {
+        name: pkg.name,
+        version: row.version,
+        description: row.description,
+        visibility: pkg.visibility,
+        kind: pkg.kind,
+        permissions: row.permissions,
+        dependencies: row.dependencies,
+        repository: manifest.repository ?? null,
+        auditScore: row.audit_score,
+        verdict: row.verdict,
+        scanStatus: row.scan_status,
+        scanStages: row.scan_stages,
+        findings,
+        integrity: row.integrity,
+        size: row.size_bytes,
+        fileCount: row.file_count,
+        files: (row.files ?? []).map(({ path, size, sha256 }) => ({ path, size, sha256 })),
+        downloadUrl: buildDownloadUrl(
+          deps,
+          row.id,
+          `${pkg.name.replace(/^@/, '').replace('/', '-')}-${row.version}.tgz`,
+        ),
+        downloads,
+        publishedAt: row.published_at?.toISOString() ?? null,
+        yanked: row.status === 'yanked',
+        yankReason: row.yank_reason,
+        deprecated: row.deprecated_message,
+      },
+      200,
+    );
+  });
+
+  // Documented by hand in the registry below: the path parameter spans slashes, which the route
+  // helper cannot express.
+  app.get('/api/v1/skills/:name/:version/files/:path{.+}', async (c) => {
+    const { name, version, path } = c.req.param();
+    const pkg = await readable(c, name);
+    const row = await findVisibleVersion(deps.db, pkg.id, version);
+    if (!row) throw new AgentryError('not_found');
+    const file = await readArtifactFile(deps, row, path);
+    c.header('Content-Type', file.contentType);
+    c.header('Content-Length', String(file.content.length));
+    // Uploaded bytes must never run in a browser: no sniffing, and a sandbox without scripts.
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Content-Security-Policy', "default-src 'none'; sandbox");
+    c.header('Cache-Control', 'public, max-age=300');
+    if (file.attachment)
+      c.header(
+        'Content-Disposition',
+        `attachment; filename="${path
+          .split('/')
+          .pop()
+          ?.replace(/["\\\r\n]/g, '_')}"`,
+      );
+    return c.body(new Uint8Array(file.content));
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/v1/skills/{name}/{version}/files/{path}',
+    tags: ['skills'],
+    summary: 'Raw bytes of one file of a version (served so that browsers never execute it)',
+    request: { params: VersionParams.extend({ path: z.string().openapi({ example: 'SKILL.md' }) }) },
+    responses: { 200: { description: 'The file' }, ...tankErrors(401, 404, 429) },
+  });
+  return app;
+}
