@@ -21,7 +21,10 @@ export async function makeTarball(files: TarballFiles, options: { prefix?: strin
       writeFileSync(full, content);
     }
     const chunks: Buffer[] = [];
-    const stream = create({ gzip: true, cwd: dir, portable: true, prefix: options.prefix }, Object.keys(files).sort());
+    const stream = create(
+      { gzip: true, cwd: dir, portable: true, prefix: options.prefix },
+      Object.keys(files).sort(),
+    );
     for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
     return Buffer.concat(chunks);
   } finally {
@@ -72,7 +75,11 @@ export async function publishVersion(
   options: { headers?: Record<string, string>; integrity?: string } = {},
 ): Promise<PublishOutcome> {
   const headers = { ...bearer(token), 'content-type': 'application/json', ...options.headers };
-  const init = await t.request('/api/v1/skills', { method: 'POST', headers, body: JSON.stringify({ manifest: manifestOf(manifest) }) });
+  const init = await t.request('/api/v1/skills', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ manifest: manifestOf(manifest) }),
+  });
   const initBody = (await init.json()) as Record<string, unknown>;
   if (init.status !== 201) return { status: init.status, body: initBody };
   const tarball = await makeTarball(files);
@@ -89,5 +96,10 @@ export async function publishVersion(
     headers,
     body: JSON.stringify({ skillId, versionId, integrity: options.integrity ?? computeIntegrity(tarball) }),
   });
-  return { status: confirm.status, body: (await confirm.json()) as Record<string, unknown>, skillId, versionId };
+  return {
+    status: confirm.status,
+    body: (await confirm.json()) as Record<string, unknown>,
+    skillId,
+    versionId,
+  };
 }
