@@ -187,6 +187,8 @@ export interface ConfirmInput {
   skillId: string;
   versionId: string;
   integrity: string;
+  /** README text for a version whose publish request carried none (Tank's overview allows it here). */
+  readme?: string | undefined;
 }
 
 export interface ConfirmResult {
@@ -245,49 +247,74 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
   if (claimed.numUpdatedRows === 0n) throw new AgentryError('version_exists');
   const setStatus = (status: 'pending-upload' | 'failed') =>
     deps.db.updateTable('versions').set({ status }).where('id', '=', version.id).execute();
-  let bytes: Buffer | undefined;
+  let keepPending = false;
   try {
-    bytes = await readBlob(deps.blobs, version.blob_key, deps.maxUploadBytes);
+    const bytes = await readBlob(deps.blobs, version.blob_key, deps.maxUploadBytes);
+    if (!bytes) {
+      keepPending = true;
+      failConfirm('integrity', 'Nothing was uploaded yet: PUT the tarball to uploadUrl first.');
+    }
+    if (!integrityEquals(computeIntegrity(bytes), input.integrity)) {
+      failConfirm('integrity', 'The integrity does not match the uploaded bytes.');
+    }
+    const manifest = version.manifest as unknown as Manifest;
+    const { report, files } = scanArchive(bytes, {
+      kind: manifest.kind,
+      description: manifest.description,
+      permissions: manifest.permissions,
+    });
+    if (report.stages.stage0 === 'failed' && files.size === 0) {
+      failConfirm('tarball', report.findings[0]?.message ?? 'The tarball could not be read.');
+    }
+    if (manifest.kind === 'skill' && !files.has('SKILL.md')) {
+      failConfirm('files', 'A skill needs SKILL.md at the root of its archive.');
+    }
+    const readme =
+      version.readme ??
+      input.readme ??
+      textOf(files.get('README.md')?.content) ??
+      textOf(files.get('SKILL.md')?.content);
+    await markPublished(deps.db, {
+      tenantId: input.tenantId,
+      actorId: input.viewer.userId,
+      pkg,
+      version,
+      manifest,
+      report,
+      readme,
+    });
+    return { name: pkg.name, version: version.version, report };
   } catch (error) {
-    await setStatus('failed');
+    // Whatever went wrong, the row leaves `scanning`: back to waiting for an upload, or failed (and replaceable).
+    await setStatus(keepPending ? 'pending-upload' : 'failed').catch(() => {});
     throw error;
   }
-  if (!bytes) {
-    await setStatus('pending-upload');
-    failConfirm('integrity', 'Nothing was uploaded yet: PUT the tarball to uploadUrl first.');
-  }
-  const stored = await deps.blobs.head(version.blob_key);
-  if (!integrityEquals(computeIntegrity(bytes), input.integrity)) {
-    await setStatus('failed');
-    failConfirm('integrity', 'The integrity does not match the uploaded bytes.');
-  }
-  const manifest = version.manifest as unknown as Manifest;
-  const { report, files } = scanArchive(bytes, {
-    kind: manifest.kind,
-    description: manifest.description,
-    permissions: manifest.permissions,
-  });
-  if (report.stages.stage0 === 'failed' && files.size === 0) {
-    await setStatus('failed');
-    failConfirm('tarball', report.findings[0]?.message ?? 'The tarball could not be read.');
-  }
-  if (manifest.kind === 'skill' && !files.has('SKILL.md')) {
-    await setStatus('failed');
-    failConfirm('files', 'A skill needs SKILL.md at the root of its archive.');
-  }
-  const readme =
-    version.readme ?? textOf(files.get('README.md')?.content) ?? textOf(files.get('SKILL.md')?.content);
-  await deps.db.transaction().execute(async (trx) => {
+}
+
+interface PublishScanned {
+  tenantId: string;
+  actorId: string;
+  pkg: Package;
+  version: Version;
+  manifest: Manifest;
+  report: ScanReport;
+  readme: string | undefined;
+}
+
+/** One transaction: the version becomes visible together with its files, findings and the new `latest`. */
+async function markPublished(db: Kysely<Database>, input: PublishScanned): Promise<void> {
+  const { pkg, version, manifest, report, readme } = input;
+  await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('versions')
       .set({
         status: 'published',
         integrity: report.integrity,
-        size_bytes: stored?.size ?? bytes.length,
+        size_bytes: report.archiveBytes,
         unpacked_bytes: report.unpackedBytes,
         file_count: report.files.length,
         files: JSON.stringify(report.files),
-        readme,
+        readme: readme ?? null,
         published_at: sql`now()`,
         upload_expires_at: null,
         audit_score: report.auditScore,
@@ -331,7 +358,7 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
           description: manifest.description,
           keywords: manifest.keywords ?? [],
           repository: manifest.repository ?? null,
-          readme,
+          readme: readme ?? null,
         })
         .where('id', '=', pkg.id)
         .execute();
@@ -340,13 +367,12 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
     await recordAudit(trx, {
       tenantId: input.tenantId,
       action: 'version.publish',
-      actorUserId: input.viewer.userId,
+      actorUserId: input.actorId,
       targetType: 'version',
       targetId: version.id,
       data: { name: pkg.name, version: version.version, verdict: report.verdict },
     });
   });
-  return { name: pkg.name, version: version.version, report };
 }
 
 function textOf(content: Buffer | undefined): string | undefined {

@@ -102,6 +102,7 @@ export function tankPublishRoutes(deps: AppDeps) {
       skillId: body.skillId,
       versionId: body.versionId,
       integrity: body.integrity,
+      readme: body.readme,
     });
     return c.json(
       {
