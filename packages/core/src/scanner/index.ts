@@ -1,5 +1,16 @@
 export { type ArchiveEntry, type ReadArchiveResult, readArchive } from './archive.js';
+export { createScanContext } from './context.js';
 export { type ArchiveLimits, defaultArchiveLimits } from './limits.js';
-export { type ScanOptions, type ScanResult, scanArchive } from './scan.js';
+export {
+  type Capability,
+  type Hit,
+  lineAt,
+  lineText,
+  type Observation,
+  type Rule,
+  type ScanContext,
+} from './rule.js';
+export { rules } from './rules/index.js';
+export { runRules, type ScanOptions, type ScanResult, scanArchive } from './scan.js';
 export * from './types.js';
 export { computeAuditScore, decideVerdict, summarise } from './verdict.js';

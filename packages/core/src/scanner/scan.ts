@@ -1,15 +1,18 @@
 /**
- * The scan pipeline over one archive. Stages are independent: each runs in its own try, a crash marks
- * that stage `error` and the others still run. Only an unreadable archive (stage 0 fatal) stops the rest,
- * since there are then no files to look at.
+ * The scan pipeline over one archive. Stage 0 (ingest) reads the archive; stages 1–5 run their rules
+ * from rules/index.ts. Stages are independent: a rule that throws marks its stage `error` while the
+ * other rules and stages still run. Only an unreadable archive stops the later stages, as there are then
+ * no files to look at.
  */
 import { computeIntegrity } from '../integrity.js';
 import type { ArtifactKind } from '../names.js';
 import type { Permissions } from '../permissions.js';
 import { type ArchiveEntry, readArchive } from './archive.js';
+import { createScanContext } from './context.js';
 import { type ArchiveLimits, defaultArchiveLimits } from './limits.js';
-import { checkStructure } from './structure.js';
-import type { Finding, ScanReport, StageStatus } from './types.js';
+import type { Rule, ScanContext } from './rule.js';
+import { rules as allRules } from './rules/index.js';
+import { type Finding, type ScanReport, type Severity, type StageStatus, stageNames } from './types.js';
 import { computeAuditScore, decideVerdict, summarise } from './verdict.js';
 
 export interface ScanOptions {
@@ -17,6 +20,10 @@ export interface ScanOptions {
   description?: string;
   permissions?: Permissions;
   limits?: ArchiveLimits;
+  /** Rules to run (default: all); tests pass a subset. */
+  rules?: readonly Rule[];
+  /** Extra known-malicious packages (`npm:name`, `pypi:name`) from the operator's configuration. */
+  knownMalicious?: readonly string[];
 }
 
 export interface ScanResult {
@@ -25,10 +32,63 @@ export interface ScanResult {
   files: Map<string, ArchiveEntry>;
 }
 
-type Stage = (files: Map<string, ArchiveEntry>) => Finding[];
+const lowerBy2: Record<Severity, Severity> = {
+  critical: 'medium',
+  high: 'low',
+  medium: 'low',
+  low: 'info',
+  info: 'info',
+};
+
+/**
+ * Code in tests, examples and docs rarely runs on a user's machine: static findings there drop two
+ * levels and secrets become informational (placeholders in examples are the common false positive).
+ */
+function adjustForPath(ctx: ScanContext, rule: Rule, severity: Severity, file: string | undefined): Severity {
+  if (!file || !ctx.isExamplePath(file)) return severity;
+  if (rule.stage === 'static') return lowerBy2[severity];
+  if (rule.stage === 'secrets') return 'info';
+  return severity;
+}
 
 function statusOf(findings: Finding[]): StageStatus {
   return findings.some((f) => f.severity === 'critical' || f.severity === 'high') ? 'failed' : 'ok';
+}
+
+/** Runs the rules of stages 1–5 over a context; exported for folder scans that have no archive. */
+export function runRules(ctx: ScanContext, rules: readonly Rule[] = allRules) {
+  const findings: Finding[] = [];
+  const stages: Partial<Record<`stage${number}`, StageStatus>> = {};
+  stageNames.forEach((stage, index) => {
+    if (index === 0) return;
+    const stageRules = rules.filter((rule) => rule.stage === stage);
+    if (stageRules.length === 0) {
+      stages[`stage${index}`] = 'skipped';
+      return;
+    }
+    const found: Finding[] = [];
+    let crashed = false;
+    for (const rule of stageRules) {
+      try {
+        for (const hit of rule.check(ctx)) {
+          found.push({
+            stage,
+            severity: adjustForPath(ctx, rule, hit.severity ?? rule.severity, hit.file),
+            rule: rule.id,
+            message: hit.message,
+            ...(hit.file === undefined ? {} : { file: hit.file }),
+            ...(hit.line === undefined ? {} : { line: hit.line }),
+            ...(hit.evidence === undefined ? {} : { evidence: hit.evidence }),
+          });
+        }
+      } catch {
+        crashed = true;
+      }
+    }
+    findings.push(...found);
+    stages[`stage${index}`] = crashed ? 'error' : statusOf(found);
+  });
+  return { findings, stages };
 }
 
 export function scanArchive(bytes: Uint8Array, options: ScanOptions = {}): ScanResult {
@@ -44,18 +104,15 @@ export function scanArchive(bytes: Uint8Array, options: ScanOptions = {}): ScanR
     stage5: 'skipped',
   };
   if (!archive.fatal) {
-    const later: [keyof ScanReport['stages'], Stage][] = [
-      ['stage1', (files) => checkStructure({ files, kind, unpackedBytes: archive.unpackedBytes })],
-    ];
-    for (const [id, run] of later) {
-      try {
-        const found = run(archive.files);
-        findings.push(...found);
-        stages[id] = statusOf(found);
-      } catch {
-        stages[id] = 'error';
-      }
-    }
+    const ctx = createScanContext(
+      archive.files,
+      kind,
+      options.permissions,
+      new Set(options.knownMalicious ?? []),
+    );
+    const ran = runRules(ctx, options.rules);
+    findings.push(...ran.findings);
+    Object.assign(stages, ran.stages);
   }
   const readme = archive.files.get('README.md') ?? archive.files.get('SKILL.md');
   const report: ScanReport = {
