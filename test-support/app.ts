@@ -14,6 +14,7 @@ import { createTenantCache, ensureTenant } from '../packages/server/src/domain/t
 import { createUser, setTenantRole } from '../packages/server/src/domain/users.js';
 import { createMetrics } from '../packages/server/src/metrics.js';
 import { createRateLimiter, type RateLimiter } from '../packages/server/src/rate-limits.js';
+import { createScanPool } from '../packages/server/src/scanning/scan-pool.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 
 export interface TestApp {
@@ -56,6 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     limiter: options.limiter ?? createRateLimiter(),
     metrics: createMetrics(),
     tenants: createTenantCache(database.db, 0),
+    scanner: createScanPool({ size: 1, timeoutMs: config.scanTimeoutMs, knownMalicious: [] }),
   };
   const app = createApp(deps);
   return {
@@ -64,7 +66,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     database,
     defaultTenantId: tenant.id,
     request: (path, init) => Promise.resolve(app.request(new URL(path, config.publicUrl).toString(), init)),
-    close: () => database.close(),
+    close: async () => {
+      await deps.scanner.close();
+      await database.close();
+    },
   };
 }
 

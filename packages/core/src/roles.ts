@@ -16,3 +16,8 @@ export function isTokenScope(value: string): value is TokenScope {
 export function tenantRoleAtLeast(role: TenantRole, minimum: TenantRole): boolean {
   return tenantRoles.indexOf(role) >= tenantRoles.indexOf(minimum);
 }
+
+/** Whether `granted` allows `scope`: skills:admin includes every other scope (Tank: admin ⊃ read). */
+export function scopeAllows(granted: readonly TokenScope[], scope: TokenScope): boolean {
+  return granted.includes(scope) || granted.includes('skills:admin');
+}

@@ -7,6 +7,7 @@ import type { Database } from './db/schema.js';
 import type { TenantCache } from './domain/tenants.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimiter } from './rate-limits.js';
+import type { ScanPool } from './scanning/scan-pool.js';
 
 /** Everything a request handler may use, built once by the composition root (start.ts) or a test. */
 export interface AppDeps {
@@ -22,4 +23,5 @@ export interface AppDeps {
   limiter: RateLimiter;
   metrics: Metrics;
   tenants: TenantCache;
+  scanner: ScanPool;
 }

@@ -21,6 +21,7 @@ import { tankCliAuthRoutes } from './routes/tank/cli-auth.js';
 import { tankLifecycleRoutes } from './routes/tank/lifecycle.js';
 import { tankOrgRoutes } from './routes/tank/orgs.js';
 import { tankPublishRoutes } from './routes/tank/publish.js';
+import { tankScanRoutes } from './routes/tank/scan.js';
 import { tankSkillRoutes } from './routes/tank/skills.js';
 import { tankStarRoutes } from './routes/tank/stars.js';
 import { tankTarballRoutes } from './routes/tank/tarballs.js';
@@ -62,15 +63,14 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestContext(deps.logger, deps.metrics, deps.config.trustProxy));
   app.use(securityHeaders());
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: 1024 * 1024,
-      onError: () => {
-        throw new AgentryError('payload_too_large');
-      },
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new AgentryError('payload_too_large');
+    },
+  });
+  // JSON API bodies are small; the scan upload has its own, larger limit (routes/tank/scan.ts).
+  app.use('/api/*', (c, next) => (c.req.path === '/api/v1/scan' ? next() : jsonBodyLimit(c, next)));
 
   app.route('/', healthRoutes(deps));
   if (deps.blobs.kind === 'fs') app.route('/', blobRoutes(deps));
@@ -106,6 +106,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', tankSkillRoutes(deps));
   app.route('/', tankTarballRoutes(deps));
   app.route('/', tankBadgeRoutes(deps));
+  app.route('/', tankScanRoutes(deps));
   app.route('/', accountPages(deps));
 
   const openApiConfig = {

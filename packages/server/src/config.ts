@@ -260,6 +260,31 @@ export const configKeys = {
     description: 'Length of the API rate-limit window in seconds.',
     parse: integer(1, 86_400),
   },
+  scanWorkers: {
+    env: 'SCAN_WORKERS',
+    default: '2',
+    description: 'Worker threads that scan uploads (scans never run on the request thread).',
+    parse: integer(1, 64),
+  },
+  scanTimeoutMs: {
+    env: 'SCAN_TIMEOUT_MS',
+    default: '30000',
+    description: 'Longest a single scan may run before it is stopped and the publish fails with scan_failed.',
+    parse: integer(100, 600_000),
+  },
+  scanRateLimitAnonymous: {
+    env: 'SCAN_RATE_LIMIT_ANONYMOUS',
+    default: '10',
+    description:
+      'POST /api/v1/scan requests allowed per client address per rate-limit window without a token.',
+    parse: integer(1, 10_000_000),
+  },
+  scannerExtraMalicious: {
+    env: 'SCANNER_EXTRA_MALICIOUS',
+    description:
+      'A file listing more known-malicious packages for the supply-chain stage, one `npm:name` or `pypi:name` per line (`#` comments allowed).',
+    parse: (raw: string) => resolve(raw),
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     default: 'false',
@@ -280,7 +305,12 @@ type WithDefault = { [K in keyof Keys]: Keys[K] extends { default: string } ? K 
 
 export type Config = { [K in WithDefault]: Value<K> } & {
   [K in Exclude<keyof Keys, WithDefault>]: Value<K> | undefined;
-} & { publicUrl: string; blobStore: string };
+} & {
+  publicUrl: string;
+  blobStore: string;
+  /** PUBLIC_URL was not given: it follows the port actually bound (PORT=0 picks one at start). */
+  publicUrlDerived: boolean;
+};
 
 /** Reads and validates configuration; throws ConfigError naming the first bad key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -297,6 +327,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   const config = values as Config;
+  config.publicUrlDerived = config.publicUrl === undefined;
   config.publicUrl ??= `http://localhost:${config.port}`;
   config.blobStore ??= resolve(config.dataDir, 'blobs');
   if (

@@ -22,6 +22,8 @@ import { deleteExpiredSessions } from './domain/sessions.js';
 import { createTenantCache, ensureTenant } from './domain/tenants.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limits.js';
+import { readExtraMalicious } from './scanning/known-malicious.js';
+import { createScanPool } from './scanning/scan-pool.js';
 import { resolveSecretKey } from './secret-key.js';
 
 export interface RunningServer {
@@ -80,25 +82,45 @@ export async function startServer(config: Config, logger = createLogger(config))
     const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
     if (redis) cleanups.push(async () => void (await redis.quit()));
 
+    // Listen first, so PORT=0 can pick a port before URLs are built from it; requests that arrive
+    // before the app is ready get 503.
+    let handle: (request: Request) => Response | Promise<Response> = () =>
+      new Response('starting', { status: 503, headers: { 'Retry-After': '1' } });
+    const server = serve({
+      fetch: (request) => handle(request),
+      port: config.port,
+      hostname: config.host,
+    }) as Server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+    const effective: Config = config.publicUrlDerived
+      ? { ...config, port, publicUrl: `http://localhost:${port}` }
+      : config;
+    const scanner = createScanPool({
+      size: effective.scanWorkers,
+      timeoutMs: effective.scanTimeoutMs,
+      knownMalicious: readExtraMalicious(effective.scannerExtraMalicious),
+    });
+    cleanups.push(() => scanner.close());
     const deps: AppDeps = {
-      config,
+      config: effective,
       db: database.db,
       dbKind: database.kind,
       vector: database.vector,
-      blobs: createBlobStore(config, secret),
+      blobs: createBlobStore(effective, secret),
       secret,
       logger,
       limiter: createRateLimiter(redis),
       metrics: createMetrics(),
       tenants: createTenantCache(database.db),
+      scanner,
     };
     const app = createApp(deps);
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
-    });
-    const port = (server.address() as AddressInfo).port;
+    handle = (request) => app.fetch(request);
 
     // Housekeeping every minute: idempotent, so several processes may run it at once.
     const sweep = setInterval(() => {
@@ -135,7 +157,7 @@ export async function startServer(config: Config, logger = createLogger(config))
         vector: database.vector,
         blobs: deps.blobs.kind,
         rateLimits: deps.limiter.kind,
-        publicUrl: config.publicUrl,
+        publicUrl: effective.publicUrl,
       },
       'agentry server listening',
     );

@@ -10,6 +10,7 @@ export interface TenantsTable {
   id: Generated<string>;
   slug: string;
   name: string;
+  refuse_failing_scans: Generated<boolean>;
   created_at: Timestamp;
 }
 

@@ -2,7 +2,7 @@
  * Who may see and change an artifact. Outsiders get `not_found`, never `forbidden`, for anything they
  * may not read: a private artifact must not be provable to exist.
  */
-import { AgentryError, type TokenScope } from '@agentry/core';
+import { AgentryError, scopeAllows, type TenantRole, type TokenScope, tokenScopes } from '@agentry/core';
 import type { Kysely } from 'kysely';
 import type { Database, Package } from '../db/schema.js';
 import { findOrgRole } from './orgs.js';
@@ -14,10 +14,17 @@ export interface Viewer {
 
 export const anonymous: Viewer = { userId: undefined, scopes: [] };
 
+/** The powers of a tenant role (web sessions, CLI log-in): viewers read, admins do everything, non-members nothing. */
+export function scopesOfTenantRole(role: TenantRole | undefined): TokenScope[] {
+  if (role === 'admin') return [...tokenScopes];
+  if (role === 'viewer') return ['skills:read'];
+  return role ? ['skills:read', 'skills:publish'] : [];
+}
+
 /** Public artifacts for everyone; private and team ones for their publisher and org members holding skills:read. */
 export async function canReadPackage(db: Kysely<Database>, pkg: Package, viewer: Viewer): Promise<boolean> {
   if (pkg.visibility === 'public') return true;
-  if (!viewer.userId || !viewer.scopes.includes('skills:read')) return false;
+  if (!viewer.userId || !scopeAllows(viewer.scopes, 'skills:read')) return false;
   if (viewer.scopes.includes('skills:admin')) return true;
   if (pkg.publisher_id === viewer.userId) return true;
   return pkg.org_id !== null && (await findOrgRole(db, pkg.org_id, viewer.userId)) !== undefined;
@@ -25,12 +32,16 @@ export async function canReadPackage(db: Kysely<Database>, pkg: Package, viewer:
 
 /** Publishing new versions, yanking and deprecating: skills:publish plus ownership (org membership when scoped). */
 export async function canWritePackage(db: Kysely<Database>, pkg: Package, viewer: Viewer): Promise<boolean> {
-  if (!viewer.userId || !viewer.scopes.includes('skills:publish')) return false;
+  if (!viewer.userId || !scopeAllows(viewer.scopes, 'skills:publish')) return false;
   if (viewer.scopes.includes('skills:admin')) return true;
   if (pkg.org_id !== null) return (await findOrgRole(db, pkg.org_id, viewer.userId)) !== undefined;
   return pkg.publisher_id === viewer.userId;
 }
 
+/**
+ * A package as readers see it: only once one of its versions has been published. A name reserved by a
+ * publish still in progress (or abandoned) does not exist for anyone.
+ */
 export function findPackage(
   db: Kysely<Database>,
   tenantId: string,
@@ -41,6 +52,14 @@ export function findPackage(
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('name', '=', name)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('versions')
+          .select('versions.id')
+          .whereRef('versions.package_id', '=', 'packages.id')
+          .where('versions.status', 'in', ['published', 'yanked']),
+      ),
+    )
     .executeTakeFirst();
 }
 

@@ -6,9 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { AgentryError, type TokenScope } from '@agentry/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { scopesOfTenantRole } from './access.js';
 import { createApiToken } from './api-tokens.js';
 import { recordAudit } from './audit.js';
 import { hashSecret } from './secrets.js';
+import { findTenantRole } from './users.js';
 
 export const pollTokenSeconds = 300;
 export const cliTokenScopes: TokenScope[] = ['skills:read', 'skills:publish'];
@@ -93,12 +95,17 @@ export async function exchangeDeviceLogin(
     )
       throw expired();
     if (row.status === 'pending' || !row.user_id) return { status: 'pending' as const };
+    // The key carries no more than the approving user's tenant role allows (a viewer gets read only;
+    // someone no longer in the tenant gets nothing).
+    const allowed = scopesOfTenantRole(await findTenantRole(trx, tenantId, row.user_id));
+    const scopes = cliTokenScopes.filter((scope) => allowed.includes(scope));
+    if (scopes.length === 0) throw expired();
     await trx.updateTable('device_codes').set({ status: 'consumed' }).where('id', '=', row.id).execute();
     const { token, record } = await createApiToken(trx, {
       tenantId,
       userId: row.user_id,
       name: `CLI${row.device_name ? `: ${row.device_name.slice(0, 80)}` : ''}`,
-      scopes: cliTokenScopes,
+      scopes,
       expiresAt: new Date(Date.now() + cliTokenDays * 86_400_000),
     });
     await recordAudit(trx, {
@@ -109,7 +116,7 @@ export async function exchangeDeviceLogin(
       targetId: record.id,
       data: { via: 'cli-auth' },
     });
-    return { status: 'approved' as const, apiKey: token, scopes: cliTokenScopes };
+    return { status: 'approved' as const, apiKey: token, scopes };
   });
 }
 

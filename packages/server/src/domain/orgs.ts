@@ -7,7 +7,7 @@ import { AgentryError, type OrgRole } from '@agentry/core';
 import type { Kysely } from 'kysely';
 import type { Database, Org } from '../db/schema.js';
 import { recordAudit } from './audit.js';
-import { findUserByUsername } from './users.js';
+import { findTenantRole, findUserByUsername } from './users.js';
 
 export const orgSlugPattern = /^[a-z0-9]([a-z0-9-]{0,37}[a-z0-9])?$/;
 
@@ -128,8 +128,11 @@ export async function changeOrgMember(
     if (!actorRole)
       throw new AgentryError('forbidden', { message: 'Only members of the org can change it.' });
     const user = await findUserByUsername(trx, change.username);
-    if (!user) throw new AgentryError('not_found', { message: `No user "${change.username}".` });
-    const current = await findOrgRole(trx, change.org.id, user.id);
+    const current = user ? await findOrgRole(trx, change.org.id, user.id) : undefined;
+    // Users are global but tenants are isolated: someone outside this tenant is unknown here (a current
+    // member stays removable), so an org cannot take them in nor reveal that the name exists elsewhere.
+    if (!user || (!current && !(await findTenantRole(trx, change.tenantId, user.id))))
+      throw new AgentryError('not_found', { message: `No user "${change.username}".` });
     const selfLeaving = change.role === undefined && user.id === change.actorId;
     if (!selfLeaving) {
       assertCanManage(actorRole, change.role ?? current ?? 'member');

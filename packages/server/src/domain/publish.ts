@@ -13,12 +13,12 @@ import {
   type Permissions,
   parseArtifactName,
   type ScanReport,
-  scanArchive,
 } from '@agentry/core';
 import { type Kysely, sql } from 'kysely';
 import semver from 'semver';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Database, Package, Version } from '../db/schema.js';
+import type { ScanPool } from '../scanning/scan-pool.js';
 import { canWritePackage, type Viewer } from './access.js';
 import { recordAudit } from './audit.js';
 import { findOrg, findOrgRole } from './orgs.js';
@@ -32,6 +32,7 @@ export interface PublishDeps {
   db: Kysely<Database>;
   blobs: BlobStore;
   maxUploadBytes: number;
+  scanner: ScanPool;
 }
 
 export interface InitiateInput {
@@ -258,22 +259,28 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
       failConfirm('integrity', 'The integrity does not match the uploaded bytes.');
     }
     const manifest = version.manifest as unknown as Manifest;
-    const { report, files } = scanArchive(bytes, {
+    const {
+      report,
+      hasSkillMd,
+      readme: archiveReadme,
+    } = await deps.scanner.scan({
+      bytes,
       kind: manifest.kind,
       description: manifest.description,
       permissions: manifest.permissions,
     });
-    if (report.stages.stage0 === 'failed' && files.size === 0) {
+    if (report.stages.stage0 === 'failed' && report.files.length === 0) {
       failConfirm('tarball', report.findings[0]?.message ?? 'The tarball could not be read.');
     }
-    if (manifest.kind === 'skill' && !files.has('SKILL.md')) {
+    if (manifest.kind === 'skill' && !hasSkillMd) {
       failConfirm('files', 'A skill needs SKILL.md at the root of its archive.');
     }
-    const readme =
-      version.readme ??
-      input.readme ??
-      textOf(files.get('README.md')?.content) ??
-      textOf(files.get('SKILL.md')?.content);
+    if (report.verdict === 'FAIL' && (await refusesFailingScans(deps.db, input.tenantId))) {
+      throw new AgentryError('scan_rejected', {
+        details: { verdict: report.verdict, summary: report.summary, findings: report.findings.slice(0, 50) },
+      });
+    }
+    const readme = version.readme ?? input.readme ?? archiveReadme;
     await markPublished(deps.db, {
       tenantId: input.tenantId,
       actorId: input.viewer.userId,
@@ -375,8 +382,13 @@ async function markPublished(db: Kysely<Database>, input: PublishScanned): Promi
   });
 }
 
-function textOf(content: Buffer | undefined): string | undefined {
-  return content === undefined ? undefined : content.toString('utf8').slice(0, 512 * 1024);
+async function refusesFailingScans(db: Kysely<Database>, tenantId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('tenants')
+    .select('refuse_failing_scans')
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
+  return row?.refuse_failing_scans === true;
 }
 
 function scanStatusOf(report: ScanReport): 'completed' | 'flagged' | 'failed' {

@@ -3,11 +3,12 @@
  * with the session cookie only. Keeping cookies off the API means no API route can be driven by a
  * cross-site form, and keeping tokens off pages means a leaked token never gets a browser session.
  */
-import { AgentryError, type TokenScope, tokenScopes } from '@agentry/core';
+import { AgentryError, scopeAllows, type TokenScope } from '@agentry/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { scopesOfTenantRole } from '../domain/access.js';
 import { authenticateApiToken } from '../domain/api-tokens.js';
 import { findSessionUser } from '../domain/sessions.js';
 import { findTenantRole } from '../domain/users.js';
@@ -41,7 +42,7 @@ export function authenticate(db: Kysely<Database>): MiddlewareHandler<AppEnv> {
       if (session) {
         const role = await findTenantRole(db, tenant.id, session.user.id);
         // A web session acts with the powers of the user's tenant role.
-        const scopes: TokenScope[] = role === 'admin' ? [...tokenScopes] : ['skills:read', 'skills:publish'];
+        const scopes = scopesOfTenantRole(role);
         c.set('principal', { user: session.user, scopes, via: 'session', sessionId: session.sessionId });
       }
     }
@@ -67,7 +68,7 @@ export function requirePrincipal(c: Context<AppEnv>): Principal {
 /** The caller holding `scope`, or 401 (nobody) / 403 (missing scope). */
 export function requireScope(c: Context<AppEnv>, scope: TokenScope): Principal {
   const principal = requirePrincipal(c);
-  if (!principal.scopes.includes(scope)) {
+  if (!scopeAllows(principal.scopes, scope)) {
     throw new AgentryError('forbidden', { message: `This token lacks the ${scope} scope.` });
   }
   return principal;

@@ -111,7 +111,8 @@ export function tankCliAuthRoutes(deps: AppDeps) {
         csrf: issueCsrfField(c, deps.secret, secure),
         token,
         deviceName: pending.device_name,
-        scopes: cliTokenScopes,
+        // What the key will carry: the CLI scopes the user's tenant role allows.
+        scopes: cliTokenScopes.filter((scope) => principal.scopes.includes(scope)),
       }),
     );
   });

@@ -197,6 +197,9 @@ export function tankOrgRoutes(deps: AppDeps) {
     const tenantId = c.get('tenant').id;
     const { slug, username } = c.req.valid('param');
     const org = await orgOr404(tenantId, slug);
+    // Outsiders get 403 whoever they name; checking the target first would tell them who is a member.
+    if (!(await findOrgRole(deps.db, org.id, principal.user.id)))
+      throw new AgentryError('forbidden', { message: 'Only members of the org can change it.' });
     const members = await listOrgMembers(deps.db, org.id);
     if (!members.some((m) => m.username === username))
       throw new AgentryError('not_found', { message: `${username} is not a member.` });

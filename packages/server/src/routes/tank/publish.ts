@@ -78,7 +78,12 @@ const confirm = createRoute({
 
 export function tankPublishRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  const publishDeps = { db: deps.db, blobs: deps.blobs, maxUploadBytes: deps.config.maxUploadBytes };
+  const publishDeps = {
+    db: deps.db,
+    blobs: deps.blobs,
+    maxUploadBytes: deps.config.maxUploadBytes,
+    scanner: deps.scanner,
+  };
 
   app.openapi(publish, async (c) => {
     const principal = requireScope(c, 'skills:publish');

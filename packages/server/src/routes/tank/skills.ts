@@ -175,7 +175,7 @@ export function tankSkillRoutes(deps: AppDeps) {
         verdict: row.verdict,
         scanStatus: row.scan_status,
         scanStages: row.scan_stages,
-        findings,
+        findings: findings.map((f) => ({ ...f, rule: f.rule.toUpperCase() })),
         integrity: row.integrity,
         size: row.size_bytes,
         fileCount: row.file_count,
