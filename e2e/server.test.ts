@@ -158,6 +158,18 @@ describe('agentry-server', () => {
     expect(badScope.code).not.toBe(0);
   });
 
+  it('shows and sets the tenant policy on FAIL verdicts', async () => {
+    const env = await target();
+    const show = () => JSON.parse(runBin(serverBin, ['admin', 'tenant-policy', '--json'], env).stdout);
+    expect(show()).toEqual({ tenant: 'default', refuseFailingScans: false });
+    const set = runBin(serverBin, ['admin', 'tenant-policy', '--refuse-failing-scans', 'on', '--json'], env);
+    expect(set.code).toBe(0);
+    expect(show()).toEqual({ tenant: 'default', refuseFailingScans: true });
+    expect(runBin(serverBin, ['admin', 'tenant-policy', '--refuse-failing-scans', 'maybe'], env).code).toBe(
+      64,
+    );
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://nope' }, 'DATABASE_URL'],

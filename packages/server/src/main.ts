@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AgentryError, version } from '@agentry/core';
-import { runCreateToken, runCreateUser, runMigrate } from './commands/admin.js';
+import { runCreateToken, runCreateUser, runMigrate, runTenantPolicy } from './commands/admin.js';
 import { ConfigError, loadConfig, renderConfigDocs } from './config.js';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { MigrationError } from './db/migrate.js';
@@ -19,6 +19,8 @@ Usage:
   agentry-server admin create-user --username NAME [--email E] [--password-stdin] [--role admin] [--tenant T]
   agentry-server admin create-token --username NAME --scopes skills:read,skills:publish [--name N]
                                          [--expires-in-days D] [--tenant T]
+  agentry-server admin tenant-policy [--refuse-failing-scans on|off] [--tenant T]
+                                         show or set whether FAIL verdicts are refused at publish
   agentry-server config-docs             print docs/configuration.md
   agentry-server --version | --help
 
@@ -82,6 +84,7 @@ async function main(argv: string[]) {
       scopes: { type: 'string' },
       name: { type: 'string' },
       'expires-in-days': { type: 'string' },
+      'refuse-failing-scans': { type: 'string' },
     },
   });
   const json = values.json === true;
@@ -132,6 +135,21 @@ async function main(argv: string[]) {
       result,
       json,
       (r: typeof result) => `${r.token}\n(token for ${r.username}, scopes ${r.scopes.join(' ')}; shown once)`,
+    );
+  }
+  if (command === 'admin' && sub === 'tenant-policy') {
+    const flag = values['refuse-failing-scans'];
+    if (flag !== undefined && flag !== 'on' && flag !== 'off')
+      throw new UsageError('--refuse-failing-scans takes on or off');
+    const result = await runTenantPolicy(config, {
+      tenant,
+      refuseFailingScans: flag === undefined ? undefined : flag === 'on',
+    });
+    return print(
+      result,
+      json,
+      (r: typeof result) =>
+        `tenant ${r.tenant}: FAIL verdicts are ${r.refuseFailingScans ? 'refused' : 'published (and shown)'}`,
     );
   }
   throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`);

@@ -96,3 +96,26 @@ export function runCreateToken(config: Config, input: CreateTokenInput) {
     };
   });
 }
+
+/** `admin tenant-policy`: whether the tenant refuses to publish versions whose scan verdict is FAIL. */
+export function runTenantPolicy(
+  config: Config,
+  input: { tenant: string; refuseFailingScans?: boolean | undefined },
+) {
+  return withDatabase(config, async (handle) => {
+    const id = await tenantId(handle, input.tenant);
+    if (input.refuseFailingScans !== undefined) {
+      await handle.db
+        .updateTable('tenants')
+        .set({ refuse_failing_scans: input.refuseFailingScans })
+        .where('id', '=', id)
+        .execute();
+    }
+    const row = await handle.db
+      .selectFrom('tenants')
+      .select('refuse_failing_scans')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return { tenant: input.tenant, refuseFailingScans: row.refuse_failing_scans };
+  });
+}
