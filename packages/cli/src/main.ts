@@ -1,15 +1,17 @@
 /**
  * `agentry`: each command returns data; this file alone prints it (human or --json) and maps errors to
- * exit codes: 1 for registry errors, 2 for usage, 3 when the registry cannot be reached.
+ * exit codes: 1 for errors, 2 for usage, 3 when the registry cannot be reached, 4 when a scan verdict
+ * reaches the --fail-on threshold.
  */
 import { version } from '@agentry/core';
 import { Command, CommanderError } from 'commander';
 import { createClient, RegistryError } from './api-client.js';
 import { formatHealth, runHealth } from './commands/health.js';
+import { formatScan, runScan, toSarif } from './commands/scan.js';
 import { formatWhoami, runWhoami } from './commands/whoami.js';
 import { type GlobalOptions, resolveSettings } from './settings.js';
 
-const exitCodes = { registry: 1, usage: 2, unreachable: 3 } as const;
+const exitCodes = { registry: 1, usage: 2, unreachable: 3, verdict: 4 } as const;
 
 function output<T>(json: boolean, data: T, human: (value: T) => string) {
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human(data)}\n`);
@@ -46,7 +48,37 @@ program
     output(s.json, await runWhoami(createClient(s)), formatWhoami);
   });
 
+program
+  .command('scan')
+  .description('scan a folder or .tgz with the registry scanner, locally and without a server')
+  .argument('[target]', 'folder or tarball', '.')
+  .option('--kind <kind>', 'artifact kind (default: from tank.json, else skill)')
+  .option('--format <format>', 'text, json or sarif', 'text')
+  .option('--fail-on <verdict>', 'exit 4 at this verdict or worse: fail, flagged, notes or none', 'fail')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  agentry scan ./my-skill\n  agentry scan my-skill-1.0.0.tgz --format sarif > agentry.sarif\n  agentry scan . --fail-on flagged --json\n',
+  )
+  .action(async (target: string, options: { kind?: string; format: string; failOn: string }) => {
+    const failOn = options.failOn as 'fail' | 'flagged' | 'notes' | 'none';
+    if (!['fail', 'flagged', 'notes', 'none'].includes(failOn))
+      throw new UsageError('--fail-on takes fail, flagged, notes or none');
+    if (!['text', 'json', 'sarif'].includes(options.format))
+      throw new UsageError('--format takes text, json or sarif');
+    const result = await runScan(target, { ...(options.kind ? { kind: options.kind } : {}), failOn });
+    const format = settings().json ? 'json' : options.format;
+    if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result, version), null, 2)}\n`);
+    else output(format === 'json', result, (r) => formatScan(r, process.stdout.isTTY === true));
+    if (result.failed) process.exitCode = exitCodes.verdict;
+  });
+
+class UsageError extends Error {}
+
 program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`agentry: ${error.message}\n`);
+    process.exit(exitCodes.usage);
+  }
   if (error instanceof CommanderError) {
     process.exit(error.exitCode === 0 ? 0 : exitCodes.usage);
   }

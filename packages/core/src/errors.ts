@@ -26,7 +26,10 @@ export const errorCatalogue = {
   unsupported_media_type: { status: 415, message: 'The content type is not supported.' },
   validation_error: { status: 422, message: 'Request validation failed.' },
   scan_failed: { status: 422, message: 'The archive could not be scanned.' },
-  scan_rejected: { status: 422, message: "The scan verdict is FAIL and this registry's policy refuses such publishes." },
+  scan_rejected: {
+    status: 422,
+    message: "The scan verdict is FAIL and this registry's policy refuses such publishes.",
+  },
   rate_limited: { status: 429, message: 'Too many requests. Retry later.' },
   internal_error: { status: 500, message: 'An unexpected error occurred.' },
   not_implemented: { status: 501, message: 'This feature is not enabled on this server.' },

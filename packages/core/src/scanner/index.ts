@@ -1,5 +1,6 @@
 export { type ArchiveEntry, type ReadArchiveResult, readArchive } from './archive.js';
 export { createScanContext } from './context.js';
+export { ingestRules, type RuleDescriptor } from './ingest-rules.js';
 export { type ArchiveLimits, defaultArchiveLimits } from './limits.js';
 export {
   type Capability,

@@ -1,0 +1,155 @@
+/**
+ * `agentry scan [dir|tarball]`: the registry's own scanner, run locally with no server. A folder is
+ * packed exactly as publish packs it, so a local scan and the scan at publish agree.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type ArtifactKind,
+  artifactKinds,
+  ingestRules,
+  type Permissions,
+  permissionsSchema,
+  rules,
+  type ScanReport,
+  scanArchive,
+  type Verdict,
+} from '@agentry/core';
+import { packDirectory } from '../pack.js';
+
+export interface ScanCommandOptions {
+  kind?: string;
+  failOn: 'fail' | 'flagged' | 'notes' | 'none';
+}
+
+export interface ScanCommandResult {
+  target: string;
+  kind: ArtifactKind;
+  report: ScanReport;
+  /** The verdict reached the --fail-on threshold. */
+  failed: boolean;
+}
+
+const verdictRank: Record<Verdict, number> = { PASS: 0, PASS_WITH_NOTES: 1, FLAGGED: 2, FAIL: 3 };
+const thresholdRank = { notes: 1, flagged: 2, fail: 3, none: 99 } as const;
+
+/** The manifest beside the files, if any: tank.json, then skills.json (Tank's legacy name). */
+function readManifest(dir: string): { kind?: string; permissions?: unknown } | undefined {
+  for (const name of ['tank.json', 'skills.json']) {
+    try {
+      return JSON.parse(readFileSync(join(dir, name), 'utf8')) as { kind?: string; permissions?: unknown };
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw new Error(`${name} is not valid JSON`);
+    }
+  }
+  return undefined;
+}
+
+export async function runScan(target: string, options: ScanCommandOptions): Promise<ScanCommandResult> {
+  const info = statSync(target);
+  const manifest = info.isDirectory() ? readManifest(target) : undefined;
+  const kind = options.kind ?? manifest?.kind ?? 'skill';
+  if (!(artifactKinds as readonly string[]).includes(kind))
+    throw new Error(`--kind must be one of ${artifactKinds.join(', ')}`);
+  let permissions: Permissions | undefined;
+  if (manifest?.permissions !== undefined) {
+    const parsed = permissionsSchema.safeParse(manifest.permissions);
+    if (!parsed.success) throw new Error('the manifest has invalid permissions');
+    permissions = parsed.data;
+  }
+  const bytes = info.isDirectory() ? await packDirectory(target) : readFileSync(target);
+  const { report } = scanArchive(bytes, {
+    kind: kind as ArtifactKind,
+    ...(permissions ? { permissions } : {}),
+  });
+  return {
+    target,
+    kind: kind as ArtifactKind,
+    report,
+    failed: verdictRank[report.verdict] >= thresholdRank[options.failOn],
+  };
+}
+
+const colours = {
+  critical: '\x1b[31;1m',
+  high: '\x1b[31m',
+  medium: '\x1b[33m',
+  low: '\x1b[36m',
+  info: '\x1b[2m',
+} as const;
+
+export function formatScan(result: ScanCommandResult, colour: boolean): string {
+  const paint = (severity: keyof typeof colours, text: string) =>
+    colour ? `${colours[severity]}${text}\x1b[0m` : text;
+  const byFile = new Map<string, ScanReport['findings']>();
+  for (const finding of result.report.findings) {
+    const key = finding.file ?? '(archive)';
+    byFile.set(key, [...(byFile.get(key) ?? []), finding]);
+  }
+  const lines: string[] = [];
+  for (const [file, findings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    lines.push(file);
+    for (const f of findings) {
+      const where = f.line === undefined ? '' : `:${f.line}`;
+      lines.push(`  ${paint(f.severity, f.severity.padEnd(8))} ${f.rule}${where}  ${f.message}`);
+    }
+  }
+  const s = result.report.summary;
+  lines.push(
+    '',
+    `${result.target}: ${result.report.verdict} (audit score ${result.report.auditScore}/10) — ` +
+      `${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low; ${result.report.files.length} files`,
+  );
+  return lines.join('\n');
+}
+
+const sarifLevel = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+} as const;
+
+/** SARIF 2.1.0 for code-scanning dashboards: one run, every rule described, one result per finding. */
+export function toSarif(result: ScanCommandResult, toolVersion: string) {
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'agentry-scan',
+            version: toolVersion,
+            rules: [...ingestRules, ...rules].map((rule) => ({
+              id: rule.id,
+              shortDescription: { text: rule.title },
+              defaultConfiguration: { level: sarifLevel[rule.severity] },
+              properties: { stage: rule.stage, severity: rule.severity },
+            })),
+          },
+        },
+        results: result.report.findings.map((f) => ({
+          ruleId: f.rule,
+          level: sarifLevel[f.severity],
+          message: { text: f.message },
+          properties: { severity: f.severity, stage: f.stage },
+          ...(f.file
+            ? {
+                locations: [
+                  {
+                    physicalLocation: {
+                      artifactLocation: { uri: f.file },
+                      ...(f.line ? { region: { startLine: f.line } } : {}),
+                    },
+                  },
+                ],
+              }
+            : {}),
+        })),
+        properties: { verdict: result.report.verdict, auditScore: result.report.auditScore },
+      },
+    ],
+  };
+}
