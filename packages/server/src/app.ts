@@ -22,6 +22,7 @@ import { tankLifecycleRoutes } from './routes/tank/lifecycle.js';
 import { tankOrgRoutes } from './routes/tank/orgs.js';
 import { tankPublishRoutes } from './routes/tank/publish.js';
 import { tankScanRoutes } from './routes/tank/scan.js';
+import { tankSearchRoutes } from './routes/tank/search.js';
 import { tankSkillRoutes } from './routes/tank/skills.js';
 import { tankStarRoutes } from './routes/tank/stars.js';
 import { tankTarballRoutes } from './routes/tank/tarballs.js';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', tankTarballRoutes(deps));
   app.route('/', tankBadgeRoutes(deps));
   app.route('/', tankScanRoutes(deps));
+  app.route('/', tankSearchRoutes(deps));
   app.route('/', accountPages(deps));
 
   const openApiConfig = {

@@ -17,6 +17,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { openDatabase } from './db/open.js';
 import { ensureAdminToken } from './domain/admin-bootstrap.js';
 import { deleteExpiredDeviceLogins } from './domain/device-auth.js';
+import { refreshWeeklyDownloads } from './domain/downloads.js';
 import { sweepStalePublishes } from './domain/publish.js';
 import { deleteExpiredSessions } from './domain/sessions.js';
 import { createTenantCache, ensureTenant } from './domain/tenants.js';
@@ -131,11 +132,18 @@ export async function startServer(config: Config, logger = createLogger(config))
       ]).catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
     }, 60_000);
     sweep.unref();
+    const hourly = setInterval(() => {
+      refreshWeeklyDownloads(database.db).catch((error: unknown) =>
+        logger.warn({ err: error }, 'download counts refresh failed'),
+      );
+    }, 3_600_000);
+    hourly.unref();
 
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
         clearInterval(sweep);
+        clearInterval(hourly);
         // Stop accepting, let in-flight requests finish, then cut whatever is still open.
         // Keep-alive sockets become idle when their last response ends; close them as they do, rather
         // than waiting out the keep-alive timeout.

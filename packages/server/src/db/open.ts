@@ -9,7 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
@@ -60,7 +60,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     pglite = await PGlite.create(dir, { extensions: { pg_trgm, vector } });
     pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool,
+      // Search matches names with pg_trgm's `%` operator (index-backed); Tank's cut-off is 0.15.
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw('SET pg_trgm.similarity_threshold = 0.15'));
+      },
+    }),
+  });
   const close = async () => {
     await db.destroy();
     await pglite?.close();

@@ -109,6 +109,15 @@ export interface PackagesTable {
   stars_count: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  name_norm: Generated<string>;
+  bare_norm: Generated<string>;
+  description_norm: Generated<string>;
+  readme_norm: Generated<string>;
+  tags: Generated<string[]>;
+  latest_verdict: string | null;
+  latest_audit_score: number | null;
+  deprecated: Generated<boolean>;
+  downloads_7d: Generated<number>;
 }
 
 export type VersionStatus = 'pending-upload' | 'scanning' | 'published' | 'failed' | 'yanked';

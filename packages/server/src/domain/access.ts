@@ -6,6 +6,7 @@ import { AgentryError, scopeAllows, type TenantRole, type TokenScope, tokenScope
 import type { Kysely } from 'kysely';
 import type { Database, Package } from '../db/schema.js';
 import { findOrgRole } from './orgs.js';
+import { suggestNames } from './search.js';
 
 export interface Viewer {
   userId: string | undefined;
@@ -71,8 +72,14 @@ export async function requireReadablePackage(
   viewer: Viewer,
 ): Promise<Package> {
   const pkg = await findPackage(db, tenantId, name);
-  if (!pkg || !(await canReadPackage(db, pkg, viewer)))
-    throw new AgentryError('not_found', { message: `No artifact named "${name.slice(0, 214)}".` });
+  if (!pkg || !(await canReadPackage(db, pkg, viewer))) {
+    // Near names the viewer may see help with typos; hidden artifacts never appear among them.
+    const suggestions = await suggestNames(db, tenantId, name, viewer);
+    throw new AgentryError('not_found', {
+      message: `No artifact named "${name.slice(0, 214)}".`,
+      ...(suggestions.length ? { details: { suggestions } } : {}),
+    });
+  }
   return pkg;
 }
 

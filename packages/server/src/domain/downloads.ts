@@ -17,7 +17,7 @@ export async function recordDownload(
       .execute();
     await trx
       .updateTable('packages')
-      .set({ downloads_total: sql`downloads_total + 1` })
+      .set({ downloads_total: sql`downloads_total + 1`, downloads_7d: sql`downloads_7d + 1` })
       .where('id', '=', packageId)
       .execute();
   });
@@ -40,4 +40,18 @@ export async function countRecentDownloads(
     .where('day', '>', sql<string>`CURRENT_DATE - ${days}::int`)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * The 7-day download figure search sorts by is incremented on each download; this recomputes it from the
+ * daily buckets so days that leave the window drop out (run hourly by the housekeeping loop).
+ */
+export async function refreshWeeklyDownloads(db: Kysely<Database>): Promise<void> {
+  await sql`
+    UPDATE packages p SET downloads_7d = coalesce(w.n, 0)
+    FROM packages q
+    LEFT JOIN (
+      SELECT package_id, sum(count) AS n FROM downloads_daily WHERE day > CURRENT_DATE - 7 GROUP BY package_id
+    ) w ON w.package_id = q.id
+    WHERE p.id = q.id AND p.downloads_7d IS DISTINCT FROM coalesce(w.n, 0)`.execute(db);
 }

@@ -57,6 +57,7 @@ export async function setDeprecated(db: Kysely<Database>, change: LifecycleChang
   const row = await versionOf(db, change);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('versions').set({ deprecated_message: message }).where('id', '=', row.id).execute();
+    await refreshLatestVersion(trx, change.pkg.id);
     await recordAudit(trx, {
       tenantId: change.tenantId,
       action: message === null ? 'version.undeprecate' : 'version.deprecate',

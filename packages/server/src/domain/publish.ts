@@ -8,6 +8,7 @@ import {
   AgentryError,
   computeIntegrity,
   findPermissionEscalation,
+  foldSearchText,
   integrityEquals,
   type Manifest,
   type Permissions,
@@ -366,6 +367,7 @@ async function markPublished(db: Kysely<Database>, input: PublishScanned): Promi
           keywords: manifest.keywords ?? [],
           repository: manifest.repository ?? null,
           readme: readme ?? null,
+          ...searchColumns(pkg.name, manifest, readme),
         })
         .where('id', '=', pkg.id)
         .execute();
@@ -380,6 +382,27 @@ async function markPublished(db: Kysely<Database>, input: PublishScanned): Promi
       data: { name: pkg.name, version: version.version, verdict: report.verdict },
     });
   });
+}
+
+/** Folded copies of the searched text and the tag set, stored with the package for search. */
+function searchColumns(name: string, manifest: Manifest, readme: string | undefined) {
+  const tags = (manifest as { tags?: unknown }).tags;
+  const extraTags = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+  const tools = (manifest as { tools?: unknown }).tools;
+  return {
+    name_norm: foldSearchText(name),
+    bare_norm: foldSearchText(name.replace(/^@[^/]+\//, '')),
+    description_norm: foldSearchText(manifest.description),
+    readme_norm: foldSearchText(readme ?? '').slice(0, 200_000),
+    tags: [
+      ...new Set(
+        [...(manifest.keywords ?? []), ...extraTags].map((t) => t.toLowerCase().trim()).filter(Boolean),
+      ),
+    ].slice(0, 50),
+    tool_targets: Array.isArray(tools)
+      ? tools.filter((t): t is string => typeof t === 'string').slice(0, 20)
+      : [],
+  };
 }
 
 async function refusesFailingScans(db: Kysely<Database>, tenantId: string): Promise<boolean> {

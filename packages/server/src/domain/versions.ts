@@ -29,10 +29,11 @@ export function pickLatest(versions: string[]): string | undefined {
   return sorted.find((v) => semver.prerelease(v) === null) ?? sorted[0];
 }
 
+/** Recomputes `latest` and the facts search reads from it (verdict, score, deprecation). */
 export async function refreshLatestVersion(trx: Transaction<Database> | Kysely<Database>, packageId: string) {
   const rows = await trx
     .selectFrom('versions')
-    .select(['id', 'version'])
+    .select(['id', 'version', 'verdict', 'audit_score', 'deprecated_message'])
     .where('package_id', '=', packageId)
     .where('status', '=', 'published')
     .execute();
@@ -40,7 +41,13 @@ export async function refreshLatestVersion(trx: Transaction<Database> | Kysely<D
   const row = rows.find((r) => r.version === latest);
   await trx
     .updateTable('packages')
-    .set({ latest_version: row?.version ?? null, latest_version_id: row?.id ?? null })
+    .set({
+      latest_version: row?.version ?? null,
+      latest_version_id: row?.id ?? null,
+      latest_verdict: row?.verdict ?? null,
+      latest_audit_score: row?.audit_score ?? null,
+      deprecated: row?.deprecated_message != null,
+    })
     .where('id', '=', packageId)
     .execute();
 }

@@ -1,0 +1,206 @@
+/**
+ * Search over artifacts, as one domain module that every surface's search endpoint calls with options.
+ * Ranking is Tank's: exact name 1000, name prefix 800, `/q` segment 600, substring 400, trigram
+ * similarity × 300, full-text rank on name and description × 100 and on the readme × 50; ties by 7-day
+ * downloads, then recency. Text is folded (accents, case) on both sides; the query is always bound as a
+ * parameter and LIKE wildcards are escaped, so quotes, operators and `%`/`_` are just characters.
+ */
+import { foldSearchText, scopeAllows } from '@agentry/core';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Viewer } from './access.js';
+
+export const searchSorts = ['relevance', 'downloads', 'stars', 'updated', 'name'] as const;
+export type SearchSort = (typeof searchSorts)[number];
+
+export interface SearchQuery {
+  tenantId: string;
+  viewer: Viewer;
+  q?: string | undefined;
+  kinds?: readonly string[] | undefined;
+  /** Artifacts that target any of these tools. */
+  tools?: readonly string[] | undefined;
+  /** All of these tags must be present. */
+  tags?: readonly string[] | undefined;
+  verdicts?: readonly string[] | undefined;
+  visibility?: readonly ('public' | 'private' | 'team')[] | undefined;
+  sort?: SearchSort | undefined;
+  limit: number;
+  offset: number;
+  /** Also count results per kind (for facet lists). */
+  facets?: boolean;
+}
+
+export interface SearchHit {
+  id: string;
+  name: string;
+  description: string;
+  kind: string;
+  visibility: 'public' | 'private' | 'team';
+  latestVersion: string | null;
+  auditScore: number | null;
+  verdict: string | null;
+  publisher: string;
+  downloads: number;
+  downloadsTotal: number;
+  stars: number;
+  tags: string[];
+  toolTargets: string[];
+  deprecated: boolean;
+  updatedAt: Date;
+  score: number;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  facets?: { kind: Record<string, number> };
+}
+
+/** Longer queries are cut: nobody types 10 kB into a search box, and trigram work grows with length. */
+const maxQueryLength = 200;
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+export async function searchPackages(db: Kysely<Database>, query: SearchQuery): Promise<SearchResult> {
+  const q = foldSearchText(query.q ?? '')
+    .trim()
+    .slice(0, maxQueryLength);
+  const like = escapeLike(q);
+  // Hyphens, slashes and underscores join words in names ("code-review"); for full-text matching they are
+  // spaces, as in the indexed name, and a leading "-" must not turn into websearch's NOT operator.
+  const tsq = sql`websearch_to_tsquery('english', ${q.replace(/[-_/@.]+/g, ' ')})`;
+
+  const base = db
+    .selectFrom('packages as p')
+    .where('p.tenant_id', '=', query.tenantId)
+    .where('p.status', '=', 'active')
+    .where('p.latest_version_id', 'is not', null)
+    .where((eb) => {
+      const viewer = query.viewer;
+      const visible: Expression<SqlBool>[] = [eb('p.visibility', '=', 'public')];
+      if (viewer.userId && scopeAllows(viewer.scopes, 'skills:read')) {
+        if (viewer.scopes.includes('skills:admin')) return eb.lit(true);
+        visible.push(eb('p.publisher_id', '=', viewer.userId));
+        visible.push(
+          eb(
+            'p.org_id',
+            'in',
+            eb.selectFrom('org_members').select('org_id').where('user_id', '=', viewer.userId),
+          ),
+        );
+      }
+      return eb.or(visible);
+    })
+    .$if(q.length > 0, (qb) =>
+      qb.where(
+        sql<SqlBool>`(p.name_norm ILIKE ${`%${like}%`} OR p.name_norm % ${q} OR p.bare_norm % ${q}
+          OR p.search_tsv @@ ${tsq} OR p.readme_tsv @@ ${tsq})`,
+      ),
+    )
+    .$if((query.kinds?.length ?? 0) > 0, (qb) => qb.where('p.kind', 'in', query.kinds as string[]))
+    .$if((query.tools?.length ?? 0) > 0, (qb) =>
+      qb.where(sql<SqlBool>`p.tool_targets && ${sql.val(query.tools)}::text[]`),
+    )
+    .$if((query.tags?.length ?? 0) > 0, (qb) =>
+      qb.where(sql<SqlBool>`p.tags @> ${sql.val(query.tags?.map((t) => t.toLowerCase()))}::text[]`),
+    )
+    .$if((query.verdicts?.length ?? 0) > 0, (qb) =>
+      qb.where('p.latest_verdict', 'in', query.verdicts as string[]),
+    )
+    .$if((query.visibility?.length ?? 0) > 0, (qb) =>
+      qb.where('p.visibility', 'in', query.visibility as ('public' | 'private' | 'team')[]),
+    );
+
+  const score =
+    q.length > 0
+      ? sql<number>`(CASE WHEN p.name_norm = ${q} OR p.bare_norm = ${q} THEN 1000 ELSE 0 END)
+        + (CASE WHEN p.name_norm LIKE ${`${like}%`} THEN 800 ELSE 0 END)
+        + (CASE WHEN p.name_norm LIKE ${`%/${like}%`} THEN 600 ELSE 0 END)
+        + (CASE WHEN p.name_norm LIKE ${`%${like}%`} THEN 400 ELSE 0 END)
+        + greatest(similarity(p.name_norm, ${q}), similarity(p.bare_norm, ${q})) * 300
+        + ts_rank(p.search_tsv, ${tsq}) * 100
+        + ts_rank(p.readme_tsv, ${tsq}) * 50`
+      : sql<number>`0`;
+
+  const sort: SearchSort = query.sort ?? (q.length > 0 ? 'relevance' : 'downloads');
+  let ordered = base
+    .leftJoin('users as u', 'u.id', 'p.publisher_id')
+    .select([
+      'p.id',
+      'p.name',
+      'p.description',
+      'p.kind',
+      'p.visibility',
+      'p.latest_version',
+      'p.latest_audit_score',
+      'p.latest_verdict',
+      'p.scope',
+      'u.username',
+      'p.downloads_7d',
+      'p.downloads_total',
+      'p.stars_count',
+      'p.tags',
+      'p.tool_targets',
+      'p.deprecated',
+      'p.updated_at',
+    ])
+    .select(score.as('score'));
+  // A chosen sort comes first and relevance breaks its ties (Tank applies non-default sorts before relevance).
+  if (sort === 'downloads') ordered = ordered.orderBy('p.downloads_7d', 'desc');
+  if (sort === 'stars') ordered = ordered.orderBy('p.stars_count', 'desc');
+  if (sort === 'updated') ordered = ordered.orderBy('p.updated_at', 'desc');
+  if (sort === 'name') ordered = ordered.orderBy('p.name', 'asc');
+  if (q.length > 0) ordered = ordered.orderBy('score', 'desc');
+  ordered = ordered
+    .orderBy('p.downloads_7d', 'desc')
+    .orderBy('p.updated_at', 'desc')
+    .orderBy('p.name', 'asc');
+
+  const [rows, count, kinds] = await Promise.all([
+    ordered.limit(query.limit).offset(query.offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query.facets
+      ? base
+          .select(['p.kind', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('p.kind')
+          .execute()
+      : Promise.resolve(undefined),
+  ]);
+  return {
+    hits: rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      kind: row.kind,
+      visibility: row.visibility,
+      latestVersion: row.latest_version,
+      auditScore: row.latest_audit_score,
+      verdict: row.latest_verdict,
+      publisher: row.scope ?? row.username ?? 'unknown',
+      downloads: Number(row.downloads_7d),
+      downloadsTotal: Number(row.downloads_total),
+      stars: row.stars_count,
+      tags: row.tags,
+      toolTargets: row.tool_targets,
+      deprecated: row.deprecated,
+      updatedAt: row.updated_at,
+      score: Number(row.score),
+    })),
+    total: Number(count.n),
+    ...(kinds ? { facets: { kind: Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)])) } } : {}),
+  };
+}
+
+/** Near names for a 404, among artifacts the viewer may see (never a hidden one). */
+export async function suggestNames(
+  db: Kysely<Database>,
+  tenantId: string,
+  name: string,
+  viewer: Viewer,
+): Promise<string[]> {
+  const result = await searchPackages(db, { tenantId, viewer, q: name.slice(0, 100), limit: 5, offset: 0 });
+  return result.hits.filter((hit) => hit.name !== name).map((hit) => hit.name);
+}

@@ -1,0 +1,124 @@
+/** `GET /api/v1/search`: Tank's documented search, plus filters and sorts shared with the other surfaces. */
+import { artifactKinds } from '@agentry/core';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../../app-deps.js';
+import { searchPackages, searchSorts } from '../../domain/search.js';
+import { viewerOf } from '../../http/auth.js';
+import type { AppEnv } from '../../http/context.js';
+import { jsonContent, tankErrors } from './schemas.js';
+
+const csv = (allowed?: readonly string[]) =>
+  z
+    .string()
+    .max(1000)
+    .optional()
+    .transform((value) =>
+      value
+        ? value
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean)
+        : undefined,
+    )
+    .refine((values) => !allowed || !values || values.every((v) => allowed.includes(v)), {
+      message: allowed ? `Each value must be one of ${allowed.join(', ')}.` : 'Invalid list.',
+    });
+
+const SearchQuery = z.object({
+  q: z
+    .string()
+    .max(10_000)
+    .optional()
+    .openapi({ description: 'Matched against name, description and readme.' }),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  kind: csv(artifactKinds).openapi({ type: 'string', description: 'Comma-separated kinds.' }),
+  tool: csv().openapi({ type: 'string', description: 'Comma-separated agent tools; any may match.' }),
+  tags: csv().openapi({ type: 'string', description: 'Comma-separated tags; all must match.' }),
+  verdict: csv(['PASS', 'PASS_WITH_NOTES', 'FLAGGED', 'FAIL']).openapi({ type: 'string' }),
+  visibility: csv(['public', 'private', 'team']).openapi({ type: 'string' }),
+  sort: z
+    .enum(searchSorts)
+    .optional()
+    .openapi({ description: 'Default: relevance with a query, downloads without.' }),
+});
+
+const Result = z.object({
+  name: z.string(),
+  description: z.string(),
+  visibility: z.string(),
+  latestVersion: z.string().nullable(),
+  auditScore: z.number().int().nullable(),
+  publisher: z.string(),
+  downloads: z.number().int().openapi({ description: 'Downloads in the last 7 days.' }),
+  stars: z.number().int(),
+  updatedAt: z.string(),
+  kind: z.string(),
+  verdict: z.string().nullable(),
+  deprecated: z.boolean(),
+});
+
+const search = createRoute({
+  method: 'get',
+  path: '/api/v1/search',
+  tags: ['search'],
+  summary: 'Ranked search over the artifacts the caller may see',
+  request: { query: SearchQuery },
+  responses: {
+    200: jsonContent(
+      z
+        .object({
+          results: z.array(Result),
+          page: z.number().int(),
+          limit: z.number().int(),
+          total: z.number().int(),
+        })
+        .openapi('SearchResponse'),
+      'Results',
+    ),
+    ...tankErrors(401, 422, 429),
+  },
+});
+
+export function tankSearchRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(search, async (c) => {
+    const query = c.req.valid('query');
+    const result = await searchPackages(deps.db, {
+      tenantId: c.get('tenant').id,
+      viewer: viewerOf(c),
+      q: query.q,
+      kinds: query.kind,
+      tools: query.tool,
+      tags: query.tags,
+      verdicts: query.verdict,
+      visibility: query.visibility as ('public' | 'private' | 'team')[] | undefined,
+      sort: query.sort,
+      limit: query.limit,
+      offset: (query.page - 1) * query.limit,
+    });
+    return c.json(
+      {
+        results: result.hits.map((hit) => ({
+          name: hit.name,
+          description: hit.description,
+          visibility: hit.visibility,
+          latestVersion: hit.latestVersion,
+          auditScore: hit.auditScore,
+          publisher: hit.publisher,
+          downloads: hit.downloads,
+          stars: hit.stars,
+          updatedAt: hit.updatedAt.toISOString(),
+          kind: hit.kind,
+          verdict: hit.verdict,
+          deprecated: hit.deprecated,
+        })),
+        page: query.page,
+        limit: query.limit,
+        total: result.total,
+      },
+      200,
+    );
+  });
+  return app;
+}
