@@ -4,7 +4,7 @@ export * from './manifest.js';
 export * from './names.js';
 export * from './permissions.js';
 export * from './roles.js';
-export * from './search-text.js';
 export * from './scanner/index.js';
+export * from './search-text.js';
 export * from './tokens.js';
 export { version } from './version.js';

@@ -3,5 +3,8 @@
  * queries go through the same function, so "Café" finds "cafe" on any database without extensions.
  */
 export function foldSearchText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }

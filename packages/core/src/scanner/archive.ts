@@ -82,6 +82,14 @@ export function readArchive(
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') {
+      // The cap was hit, so the archive expands at least this much: a bomb when that alone is too much.
+      const cap = limits.maxUnpackedBytes + 1024 * 1024;
+      if (cap / Math.max(bytes.length, 1) > limits.maxCompressionRatio) {
+        return fail(
+          'compression_bomb',
+          `The archive expands more than ${Math.round(cap / Math.max(bytes.length, 1))}× (limit ${limits.maxCompressionRatio}×).`,
+        );
+      }
       return fail('size_exceeded', `The archive unpacks to more than ${limits.maxUnpackedBytes} bytes.`);
     }
     return fail('archive_corrupt', 'The upload is not a gzip-compressed tar archive.');
@@ -95,6 +103,17 @@ export function readArchive(
       `The archive expands ${Math.round(tarBytes.length / bytes.length)}× (limit ${limits.maxCompressionRatio}×).`,
     );
   }
+  // node-tar's Parser sniffs its input and would transparently gunzip a second layer, bypassing the
+  // output cap and ratio check above. No real tar header starts with these bytes (0x1f is a control
+  // character in a name), so a nested gzip is refused outright; zstd/brotli sniffing is switched off.
+  if (tarBytes[0] === 0x1f && tarBytes[1] === 0x8b) {
+    return fail('archive_corrupt', 'The archive is compressed twice; upload a single gzip layer over a tar.');
+  }
+  // A valid tar with no entries at all is only end-of-archive zero blocks; node-tar calls that an
+  // unrecognised format, but it is an empty archive, for stage 1 to judge.
+  if (tarBytes.length >= 512 && tarBytes.every((byte) => byte === 0)) {
+    return { files: new Map(), findings, fatal: false, unpackedBytes: 0 };
+  }
 
   const files = new Map<string, ArchiveEntry>();
   const lowerCase = new Map<string, string>();
@@ -102,15 +121,20 @@ export function readArchive(
   let unpackedBytes = 0;
   let fatal: ReadArchiveResult | undefined;
   let parseError = false;
+  const countEntry = () => {
+    entries += 1;
+    if (entries > limits.maxFiles && !fatal)
+      fatal = fail('too_many_files', `The archive has more than ${limits.maxFiles} entries.`);
+  };
   const parser = new Parser({
     strict: false,
+    zstd: false,
+    brotli: false,
     onwarn: () => {
       parseError = true;
     },
     onReadEntry: (entry: ReadEntry) => {
-      entries += 1;
-      if (entries > limits.maxFiles && !fatal)
-        fatal = fail('too_many_files', `The archive has more than ${limits.maxFiles} entries.`);
+      countEntry();
       const normalised = normalisePath(entry.path);
       if ('problem' in normalised) {
         findings.push(
@@ -126,6 +150,17 @@ export function readArchive(
       }
       const path = normalised.path;
       if (entry.type === 'Directory') {
+        entry.resume();
+        return;
+      }
+      if (path === '') {
+        findings.push(
+          finding(
+            'high',
+            'archive_malformed',
+            `Entry "${entry.path.slice(0, 200)}" is a file without a name; it was refused.`,
+          ),
+        );
         entry.resume();
         return;
       }
@@ -178,7 +213,8 @@ export function readArchive(
         entry.resume();
         return;
       }
-      const folded = path.toLowerCase();
+      // macOS folds Unicode normalisation as well as case: NFC and NFD spellings are one file there.
+      const folded = path.normalize('NFC').toLowerCase();
       const clash = lowerCase.get(folded);
       if (clash !== undefined) {
         findings.push(
@@ -207,6 +243,18 @@ export function readArchive(
       entry.on('data', (chunk: Buffer) => chunks.push(chunk));
       entry.on('end', () => {
         const content = Buffer.concat(chunks);
+        if (content.length !== size) {
+          // The archive ended inside this entry (node-tar still ends it with what it had).
+          findings.push(
+            finding(
+              'high',
+              'archive_malformed',
+              `"${path}" is cut short; the partial file was dropped.`,
+              path,
+            ),
+          );
+          return;
+        }
         unpackedBytes += content.length;
         files.set(path, {
           path,
@@ -218,6 +266,22 @@ export function readArchive(
       });
     },
   });
+  // Types node-tar does not model (GNU sparse `S`, volume headers, vendor or unknown flags) are
+  // skipped silently by the parser, yet GNU tar extracts some of them as regular files: a file the
+  // scanner never saw. Oversized pax headers land here too.
+  parser.on('ignoredEntry', (entry: ReadEntry) => {
+    countEntry();
+    const normalised = normalisePath(entry.path);
+    const shown = 'path' in normalised ? normalised.path : entry.path.slice(0, 200);
+    findings.push(
+      finding(
+        'critical',
+        'archive_special_file',
+        `Entry "${shown}" has an unsupported type (${entry.type}); only files and folders are allowed.`,
+        shown,
+      ),
+    );
+  });
   try {
     parser.end(tarBytes);
   } catch {
@@ -225,7 +289,7 @@ export function readArchive(
   }
   if (fatal) return fatal;
   if (parseError && files.size === 0) return fail('archive_corrupt', 'The tar archive could not be read.');
-  if (parseError)
+  if (parseError && !findings.some((f) => f.rule === 'archive_malformed'))
     findings.push(
       finding('high', 'archive_malformed', 'Parts of the tar archive are malformed and were skipped.'),
     );
