@@ -45,11 +45,27 @@ function normalisePath(raw: string): { path: string } | { problem: string; rule:
   return { path: parts.join('/') };
 }
 
+/** Files that mark a folder as the artifact's own root, so a wrapping folder around it can go. */
+const rootMarkers = [
+  'SKILL.md',
+  'tank.json',
+  'skills.json',
+  'agentry.json',
+  'aitk-artifact.json',
+  'ayaiay.yaml',
+  'package.json',
+];
+
+/**
+ * Strips one wrapping folder: npm's `package/`, or a folder holding the artifact's own root files
+ * (`my-skill/SKILL.md`). A lone `hooks/` or `agents/` folder is content, and stays.
+ */
 function stripCommonRoot(files: Map<string, ArchiveEntry>): Map<string, ArchiveEntry> {
   const paths = [...files.keys()];
   if (paths.length === 0 || paths.some((path) => !path.includes('/'))) return files;
   const root = paths[0]?.split('/')[0];
   if (!root || paths.some((path) => path.split('/')[0] !== root)) return files;
+  if (root !== 'package' && !rootMarkers.some((marker) => files.has(`${root}/${marker}`))) return files;
   return new Map(
     [...files].map(([path, entry]) => {
       const stripped = path.slice(root.length + 1);
@@ -242,7 +258,9 @@ export function readArchive(
       const chunks: Buffer[] = [];
       entry.on('data', (chunk: Buffer) => chunks.push(chunk));
       entry.on('end', () => {
-        const content = Buffer.concat(chunks);
+        // The parser hands out views of the unpacked tar: a body in one piece is kept as that view
+        // rather than copied (see detach below for when that would keep too much alive).
+        const content = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
         if (content.length !== size) {
           // The archive ended inside this entry (node-tar still ends it with what it had).
           findings.push(
@@ -298,6 +316,13 @@ export function readArchive(
       'size_exceeded',
       `The archive unpacks to ${unpackedBytes} bytes; the limit is ${limits.maxUnpackedBytes}.`,
     );
+  }
+  // Entry views keep the whole unpacked tar alive. That is the files themselves plus headers, unless
+  // refused entries (too large, duplicates …) took much of it: then the kept files are copied out.
+  if (tarBytes.length - unpackedBytes > Math.max(1024 * 1024, unpackedBytes / 4)) {
+    for (const entry of files.values()) {
+      if (entry.content.buffer === tarBytes.buffer) entry.content = Buffer.from(entry.content);
+    }
   }
   return { files: stripCommonRoot(files), findings, fatal: false, unpackedBytes };
 }

@@ -3,9 +3,18 @@
  * runs them over the prepared (normalised, code-blanked) text of every prompt file, drops matches that
  * read as documentation, and reports one hit per line with the strongest pattern's severity.
  */
+import { type Gate, type LiteralHits, LiteralIndex } from '../../literals.js';
 import type { Hit, ScanContext } from '../../rule.js';
 import type { Severity } from '../../types.js';
-import { isProse, lineOfOffset, matchContext, preparedOf, promptFiles, snippet } from './text.js';
+import {
+  isProse,
+  lineOfOffset,
+  matchContext,
+  type PreparedText,
+  preparedOf,
+  promptFiles,
+  snippet,
+} from './text.js';
 
 export interface InjectionPattern {
   /** Short description used in the finding's message. */
@@ -40,18 +49,59 @@ const maxHitsPerFile = 20;
 
 const rank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
 
-function scanFile(ctx: ScanContext, path: string, patterns: readonly InjectionPattern[]): PatternMatch[] {
+/**
+ * The literals each pattern needs (see literals.ts), searched for in one pass over a prompt file: a
+ * pattern whose required words are missing from the file cannot match there and is not run.
+ */
+const literals = new LiteralIndex();
+
+interface Compiled {
+  /** The pattern with the global flag, compiled once. */
+  re: RegExp;
+  gate: Gate;
+}
+
+const compiledPatterns = new WeakMap<RegExp, Compiled>();
+
+function compiled(pattern: InjectionPattern): Compiled {
+  let entry = compiledPatterns.get(pattern.re);
+  if (!entry) {
+    const flags = pattern.re.flags.includes('g') ? pattern.re.flags : `${pattern.re.flags}g`;
+    entry = { re: new RegExp(pattern.re.source, flags), gate: literals.gate(pattern.re) };
+    compiledPatterns.set(pattern.re, entry);
+  }
+  return entry;
+}
+
+const literalHits = new WeakMap<PreparedText, { version: number; hits: LiteralHits }>();
+
+/** The pattern literals a prepared file contains, searched again only if patterns were added since. */
+function literalHitsOf(prepared: PreparedText): LiteralHits {
+  const known = literalHits.get(prepared);
+  if (known && known.version === literals.version) return known.hits;
+  const hits = literals.scan(prepared.visible);
+  literalHits.set(prepared, { version: literals.version, hits });
+  return hits;
+}
+
+function scanFile(
+  ctx: ScanContext,
+  path: string,
+  patterns: readonly InjectionPattern[],
+  compiledSet: readonly Compiled[],
+): PatternMatch[] {
   const prepared = preparedOf(ctx, path);
   if (!prepared) return [];
   const out: PatternMatch[] = [];
   const text = prepared.visible;
+  const hits = literalHitsOf(prepared);
   let examined = 0;
-  for (const pattern of patterns) {
+  for (let p = 0; p < patterns.length; p++) {
+    const pattern = patterns[p] as InjectionPattern;
     if (out.length >= maxMatchesPerFile || examined >= maxExaminedPerFile) break;
-    const re = new RegExp(
-      pattern.re.source,
-      pattern.re.flags.includes('g') ? pattern.re.flags : `${pattern.re.flags}g`,
-    );
+    const { re, gate } = compiledSet[p] as Compiled;
+    if (!gate.open(hits)) continue;
+    re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       if (m[0].length === 0) {
         re.lastIndex += 1;
@@ -89,7 +139,8 @@ export function patternMatches(
   const cacheKey = `injection:matches:${key}`;
   const cached = ctx.cache.get(cacheKey);
   if (cached) return cached as PatternMatch[];
-  const out = promptFiles(ctx).flatMap((path) => scanFile(ctx, path, patterns));
+  const compiledSet = patterns.map(compiled);
+  const out = promptFiles(ctx).flatMap((path) => scanFile(ctx, path, patterns, compiledSet));
   ctx.cache.set(cacheKey, out);
   return out;
 }

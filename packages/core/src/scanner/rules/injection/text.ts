@@ -117,6 +117,8 @@ export interface PreparedText {
   lineStarts: number[];
   /** Offsets of the straight double quotes in `visible`, filled in when first needed. */
   doubleQuotes?: number[];
+  /** Per line (index line − 1), the headings the line sits under, filled in when first needed. */
+  headingPaths?: string[];
 }
 
 const fenceLine = /^ {0,3}(`{3,}|~{3,})([^\n]*)$/gm;
@@ -229,8 +231,15 @@ function inlineSpans(norm: string, blocks: readonly [number, number][]): [number
   return spans;
 }
 
+/** The text with every character but line breaks replaced by a space, built from runs of spaces. */
 function blank(text: string): string {
-  return text.replace(/[^\n]/g, ' ');
+  let out = '';
+  let from = 0;
+  for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', from)) {
+    out += `${' '.repeat(newline - from)}\n`;
+    from = newline + 1;
+  }
+  return out + ' '.repeat(text.length - from);
 }
 
 const nonAscii = /[\u0080-\uffff]/;
@@ -369,15 +378,18 @@ function quoteAround(
   end: number,
 ): number | undefined {
   const text = prepared.visible;
-  // Straight double quotes: inside when an odd number of them precede the match on its line.
+  // Straight double quotes: inside when an odd number of them precede the match in its paragraph. A
+  // quotation may run over a soft line break (wrapped Markdown), so the paragraph's lines around the
+  // match count, up to three on either side.
   const quotes = doubleQuotes(prepared);
-  const first = lowerBound(quotes, from);
+  const [paragraphFrom, paragraphTo] = paragraphAround(prepared, start);
+  const first = lowerBound(quotes, paragraphFrom);
   const atStart = lowerBound(quotes, start);
   const count = atStart - first;
   const last = quotes[atStart - 1] ?? -1;
   if (count % 2 === 1) {
     const close = text.indexOf('"', end);
-    if (close >= 0 && close < Math.min(to, end + 300)) return last;
+    if (close >= 0 && close < Math.min(Math.max(to, paragraphTo), end + 300)) return last;
   }
   for (let q = start - 1; q >= from && q >= start - 120; q--) {
     const char = text[q] ?? '';
@@ -401,14 +413,46 @@ function quoteAround(
   return undefined;
 }
 
-/** The nearest Markdown heading above a line, or ''. */
-function headingAbove(prepared: PreparedText, line: number): string {
-  for (let l = line - 1; l >= 1 && l >= line - 60; l--) {
+/** Bounds of the lines of a match's paragraph: up to three non-blank lines on either side of its line. */
+function paragraphAround(prepared: PreparedText, offset: number): [number, number] {
+  const line = lineOfOffset(prepared, offset);
+  const blank = (l: number) => {
     const [from, to] = lineBounds(prepared, l);
-    const text = prepared.visible.slice(from, Math.min(to, from + 200));
-    if (/^\s{0,3}#{1,6}\s/.test(text)) return text;
+    return prepared.visible.slice(from, to).trim() === '';
+  };
+  let top = line;
+  while (top > 1 && top > line - 3 && !blank(top - 1)) top -= 1;
+  let bottom = line;
+  const last = prepared.lineStarts.length;
+  while (bottom < last && bottom < line + 3 && !blank(bottom + 1)) bottom += 1;
+  return [lineBounds(prepared, top)[0], lineBounds(prepared, bottom)[1]];
+}
+
+const headingLine = /^\s{0,3}(#{1,6})\s/;
+
+/**
+ * The Markdown headings a line sits under: the nearest one and each enclosing one of a higher level
+ * ("# Injection catalogue" above "## 1. Direct override"), so a section of a document about attacks is
+ * read as part of it. Computed for all lines in one pass and kept on the prepared text.
+ */
+function headingsAbove(prepared: PreparedText, line: number): string {
+  if (!prepared.headingPaths) {
+    const paths: string[] = [];
+    const open: string[] = [];
+    let path = '';
+    for (let l = 1; l <= prepared.lineStarts.length; l++) {
+      paths.push(path);
+      const [from, to] = lineBounds(prepared, l);
+      const text = prepared.visible.slice(from, Math.min(to, from + 200));
+      const level = headingLine.exec(text)?.[1]?.length;
+      if (level === undefined) continue;
+      open.length = Math.min(open.length, level - 1);
+      open[level - 1] = text;
+      path = open.filter((heading) => heading !== undefined).join('\n');
+    }
+    prepared.headingPaths = paths;
   }
-  return '';
+  return prepared.headingPaths[line - 1] ?? '';
 }
 
 /** The lines above, through the current block and the paragraph before it (a table's header, a list's intro). */
@@ -460,7 +504,7 @@ export function matchContext(prepared: PreparedText, start: number, end: number)
   const discussingHere =
     discussion.test(lineText) ||
     (from < start - 300 && discussion.test(text.slice(from, Math.min(to, from + 300)))) ||
-    discussion.test(headingAbove(prepared, line)) ||
+    discussion.test(headingsAbove(prepared, line)) ||
     discussion.test(previousLines(prepared, line, inList ? 30 : 2));
   return {
     quoted: q !== undefined,

@@ -3,6 +3,7 @@
  * (file, line) are de-duplicated, keeping the most severe and then the most specific rule, and each
  * secret rule returns the candidates it won. Evidence is always masked; messages never quote a secret.
  */
+import { fileGate, fileLiteral, fileLiteralHits, type LiteralHits } from '../../literals.js';
 import type { Hit, ScanContext } from '../../rule.js';
 import type { Severity } from '../../types.js';
 import { isPlaceholder, lineAtOffset, lineStartsOf, mask, shannonEntropy } from './mask.js';
@@ -45,8 +46,10 @@ type Emit = (
   evidence: string,
 ) => void;
 
-function privateKeys(text: string, emit: Emit): void {
-  if (!text.includes('PRIVATE KEY')) return;
+const privateKeyHint = fileLiteral('PRIVATE KEY');
+
+function privateKeys(text: string, hits: LiteralHits, emit: Emit): void {
+  if (hits[privateKeyHint] !== 1) return;
   const begin =
     /-----BEGIN ((?:RSA|DSA|EC|OPENSSH|PGP|ENCRYPTED|SSH2 ENCRYPTED) )?PRIVATE KEY(?: BLOCK)?-----/g;
   // The next `-----END` and `-----BEGIN` after the current block (-1 once there is none left); both
@@ -102,9 +105,12 @@ const webhookPatterns: { name: string; re: RegExp; secretGroup: number }[] = [
   },
 ];
 
-function webhooks(text: string, emit: Emit): void {
-  const hosts = ['hooks.slack.com', 'discord', 'webhook.office.com', 'logic.azure.com'];
-  if (!hosts.some((host) => text.includes(host))) return;
+const webhookHosts = ['hooks.slack.com', 'discord', 'webhook.office.com', 'logic.azure.com'].map((host) =>
+  fileLiteral(host),
+);
+
+function webhooks(text: string, hits: LiteralHits, emit: Emit): void {
+  if (!webhookHosts.some((host) => hits[host] === 1)) return;
   for (const { name, re, secretGroup } of webhookPatterns) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -139,14 +145,15 @@ const apiKeyPatterns: { name: string; re: RegExp; mixed?: boolean }[] = [
   { name: 'Slack token', re: /(?<![\w-])xox[abposr]-[A-Za-z0-9-]{10,}(?![\w-])/g },
 ];
 const apiKeyHint = /sk-|AIza|gh[pousr]_|github_pat_|_live_|npm_|xox[abposr]-/;
+const apiKeyGate = fileGate(apiKeyHint);
 
 /** Real keys mix upper case, lower case and digits; kebab-case identifiers that start `sk-` do not. */
 function looksMixed(value: string): boolean {
   return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value) && !value.includes('--');
 }
 
-function apiKeys(text: string, emit: Emit): void {
-  if (!apiKeyHint.test(text)) return;
+function apiKeys(text: string, hits: LiteralHits, emit: Emit): void {
+  if (!apiKeyGate.open(hits) || !apiKeyHint.test(text)) return;
   for (const { name, re, mixed } of apiKeyPatterns) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -157,8 +164,10 @@ function apiKeys(text: string, emit: Emit): void {
   }
 }
 
-function awsKeyIds(text: string, emit: Emit): void {
-  if (!text.includes('AKIA') && !text.includes('ASIA')) return;
+const awsHints = [fileLiteral('AKIA'), fileLiteral('ASIA')];
+
+function awsKeyIds(text: string, hits: LiteralHits, emit: Emit): void {
+  if (!awsHints.some((hint) => hits[hint] === 1)) return;
   const re = /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     if (isPlaceholder(m[0])) continue; // includes AWS's documented AKIAIOSFODNN7EXAMPLE
@@ -175,8 +184,10 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function jwts(text: string, emit: Emit): void {
-  if (!text.includes('eyJ')) return;
+const jwtHint = fileLiteral('eyJ');
+
+function jwts(text: string, hits: LiteralHits, emit: Emit): void {
+  if (hits[jwtHint] !== 1) return;
   const re = /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const payload = decodeSegment(m[0].split('.')[1] ?? '');
@@ -191,8 +202,11 @@ const localHost =
 const documentationHost = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$/i;
 const trivialPassword = /^(?:pass(?:word)?|pwd|secret|user(?:name)?|admin|root|guest|\*+|x+|\.+|_+)$/i;
 
-function credentialedUrls(text: string, emit: Emit): void {
-  if (!text.includes('://') || !text.includes('@')) return;
+const schemeHint = fileLiteral('://');
+const atHint = fileLiteral('@');
+
+function credentialedUrls(text: string, hits: LiteralHits, emit: Emit): void {
+  if (hits[schemeHint] !== 1 || hits[atHint] !== 1) return;
   const re =
     /\b([A-Za-z][A-Za-z0-9+.-]{1,20}):\/\/([^\s:/?#@'"<>`]{1,100}):([^\s/?#@'"<>`]{1,200})@(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9._~-]+)/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -211,9 +225,27 @@ function credentialedUrls(text: string, emit: Emit): void {
   }
 }
 
-function secretlintFindings(path: string, text: string, emit: Emit): void {
-  if (!hasSecretlintHint(text)) return;
-  for (const report of runSecretlint(path, text)) {
+/**
+ * SendGrid keys are `SG.` + 22 + `.` + 43 characters of base64url; secretlint's rule allows no '-' in
+ * the middle part and one '-' or '_' in the last, so it misses many real keys. Those are added here.
+ */
+const sendgridKey = /(?<![\w-])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![\w-])/g;
+
+function secretlintReports(path: string, text: string) {
+  const reports = runSecretlint(path, text);
+  if (!text.includes('SG.')) return reports;
+  sendgridKey.lastIndex = 0;
+  for (let m = sendgridKey.exec(text); m !== null; m = sendgridKey.exec(text)) {
+    const start = m.index;
+    if (reports.some((report) => report.range[0] <= start && start < report.range[1])) continue;
+    reports.push({ rule: 'sendgrid', messageId: 'SENDGRID_KEY', range: [start, start + m[0].length] });
+  }
+  return reports;
+}
+
+function secretlintFindings(path: string, text: string, hits: LiteralHits, emit: Emit): void {
+  if (!hasSecretlintHint(text, hits)) return;
+  for (const report of secretlintReports(path, text)) {
     const matched = text.slice(report.range[0], report.range[1]);
     if (matched.length <= 300) {
       if (/\/\/[^/\s]*@(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])/i.test(matched)) continue;
@@ -235,10 +267,11 @@ const secretName =
 const notSecretName =
   /(public|pub_?key|key_?id\b|keyid|_id\b|Id$|hash|checksum|digest|integrity|sha\d*|fingerprint|uuid|nonce|version|url|uri|path|file|name|type|algorithm|\bkid\b|length|size|count|prefix|header|label|format|continuation|pagination|next_?token|page_?token|cursor|csrf|xsrf|idempotency|sync_?token)/i;
 
-function highEntropy(text: string, starts: readonly number[], emit: Emit): void {
+function highEntropy(text: string, startsOf: () => readonly number[], emit: Emit): void {
   const re = /["'`]([A-Za-z0-9+/=_-]{32,})["'`]/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const value = m[1] ?? '';
+    const starts = startsOf();
     const line = lineAtOffset(starts, m.index);
     const before = text.slice(Math.max(starts[line - 1] ?? 0, m.index - 200), m.index);
     const assignment = /([A-Za-z_$][\w.$-]*)["']?\s*(?::=|=>|=|:)\s*(?:[\w.]+\(\s*)?$/.exec(before);
@@ -277,20 +310,25 @@ function envFile(path: string, text: string, emit: Emit): void {
 
 // --- engine ----------------------------------------------------------------------------------------
 
-function candidatesOf(path: string, text: string): Candidate[] {
-  const starts = lineStartsOf(text);
+function candidatesOf(path: string, text: string, hits: LiteralHits): Candidate[] {
+  // Line starts are only needed once something is found, which most files never are.
+  let starts: number[] | undefined;
+  const startsOf = () => {
+    starts ??= lineStartsOf(text);
+    return starts;
+  };
   const out: Candidate[] = [];
   const emit: Emit = (rule, offset, severity, message, evidence) => {
-    out.push({ rule, file: path, line: lineAtOffset(starts, offset), severity, message, evidence });
+    out.push({ rule, file: path, line: lineAtOffset(startsOf(), offset), severity, message, evidence });
   };
-  privateKeys(text, emit);
-  webhooks(text, emit);
-  apiKeys(text, emit);
-  awsKeyIds(text, emit);
-  jwts(text, emit);
-  credentialedUrls(text, emit);
-  secretlintFindings(path, text, emit);
-  highEntropy(text, starts, emit);
+  privateKeys(text, hits, emit);
+  webhooks(text, hits, emit);
+  apiKeys(text, hits, emit);
+  awsKeyIds(text, hits, emit);
+  jwts(text, hits, emit);
+  credentialedUrls(text, hits, emit);
+  secretlintFindings(path, text, hits, emit);
+  highEntropy(text, startsOf, emit);
   envFile(path, text, emit);
   return out;
 }
@@ -311,7 +349,7 @@ export function secretHits(ctx: ScanContext): Map<SecretRuleId, Hit[]> {
     if (text === undefined) continue;
     const best = new Map<number, Candidate>();
     const envLines: Candidate[] = [];
-    for (const candidate of candidatesOf(path, text)) {
+    for (const candidate of candidatesOf(path, text, fileLiteralHits(ctx, path))) {
       if (candidate.rule === 'secret_env_file') envLines.push(candidate);
       const current = best.get(candidate.line);
       best.set(candidate.line, current ? better(current, candidate) : candidate);

@@ -13,6 +13,7 @@
  * comment. test/scanner/secrets.test.ts checks this driver against `lintSource` with `maskSecrets: true`.
  */
 import { rules as presetRules } from '@secretlint/secretlint-rule-preset-recommend';
+import { fileGate, fileLiteral, type LiteralHits, scanFileLiterals } from '../../literals.js';
 
 export interface SecretlintReport {
   /** The reporting rule without its `@secretlint/secretlint-rule-` prefix, e.g. `github`. */
@@ -43,12 +44,20 @@ const tokenHint =
   /-----BEGIN|AKIA|ASIA|gh[pousr]_|github_pat_|xox[a-z]-|sk-|sk_live|rk_live|npm_|_authToken|AIza|eyJ|SG\.|shp(?:at|ss|ca|pa)_|lin_api_|ops_/;
 const wordHint = /aws.?secret|secret.?access|private_key/i;
 const urlCredentials = /:\/\/[^\s/@]*:[^\s/@]*@/;
+const discord = /discord/i;
+const tokenGate = fileGate(tokenHint);
+const wordGate = fileGate(wordHint);
+const discordGate = fileGate(discord);
+const slackHint = fileLiteral('hooks.slack.com');
+const schemeHint = fileLiteral('://');
+const atHint = fileLiteral('@');
 
-export function hasSecretlintHint(text: string): boolean {
-  if (tokenHint.test(text)) return true;
-  if (text.includes('hooks.slack.com') || /discord/i.test(text)) return true;
-  if (text.includes('://') && text.includes('@') && urlCredentials.test(text)) return true;
-  return wordHint.test(text);
+/** `hits`: the literals the file contains (see literals.ts); the hint regexes only run when theirs are there. */
+export function hasSecretlintHint(text: string, hits: LiteralHits = scanFileLiterals(text)): boolean {
+  if (tokenGate.open(hits) && tokenHint.test(text)) return true;
+  if (hits[slackHint] === 1 || (discordGate.open(hits) && discord.test(text))) return true;
+  if (hits[schemeHint] === 1 && hits[atHint] === 1 && urlCredentials.test(text)) return true;
+  return wordGate.open(hits) && wordHint.test(text);
 }
 
 export function runSecretlint(path: string, content: string): SecretlintReport[] {

@@ -1,7 +1,7 @@
 import type * as t from '@babel/types';
 import type { Hit, Rule } from '../../rule.js';
 import { calleeRef, fallbackHits, type JsIndex, jsIndexes } from './js-ast.js';
-import { capHits, hitAt, observe } from './support.js';
+import { capHits, hitAt, lowerWhenDeclared, observe } from './support.js';
 
 /** Modules whose whole purpose is starting other programs. */
 const subprocessModules = new Set(['child_process', 'execa', 'shelljs', 'cross-spawn', 'zx']);
@@ -37,7 +37,8 @@ function asksForShell(index: JsIndex, args: t.Node[]): boolean {
 /**
  * Loading child_process (or execa, shelljs, cross-spawn, zx) lets code start any program: high. A call
  * that goes through a shell — exec/execSync always, spawn/execFile with `shell: true`, shelljs's exec —
- * is critical, since the command line is then shell syntax and easy to inject into.
+ * is critical, since the command line is then shell syntax and easy to inject into. When the manifest
+ * declares subprocess use, the plain high hits become low notes; the critical ones stay.
  */
 export const jsChildProcess: Rule = {
   id: 'js_child_process',
@@ -107,7 +108,7 @@ export const jsChildProcess: Rule = {
         (path, line, column) => observe(ctx, 'subprocess', path, line, column),
       ),
     );
-    return out;
+    return lowerWhenDeclared(ctx, 'subprocess', out);
   },
 };
 

@@ -1,6 +1,6 @@
 import type { Hit, Rule } from '../../rule.js';
 import { calleeRef, fallbackHits, jsIndexes, refIs } from './js-ast.js';
-import { type At, capHits, hitAt, observe } from './support.js';
+import { type At, capHits, hitAt, lowerWhenDeclared, observe } from './support.js';
 
 /** Modules for making network connections or HTTP requests. */
 const networkModules = new Set([
@@ -34,7 +34,7 @@ function moduleRoot(name: string): string {
 /**
  * fetch(), XMLHttpRequest, WebSocket, EventSource, navigator.sendBeacon and network modules (http, https,
  * net, dgram, tls, ws, axios, node-fetch, undici …): the artifact talks to the network, where data can
- * leave the user's machine or code can arrive.
+ * leave the user's machine or code can arrive. Low when the manifest declares network access.
  */
 export const jsNetwork: Rule = {
   id: 'js_network',
@@ -74,6 +74,6 @@ export const jsNetwork: Rule = {
         observe(ctx, 'network', path, line, column),
       ),
     );
-    return out;
+    return lowerWhenDeclared(ctx, 'network', out);
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule.js';
-import { pythonHits } from './support.js';
+import { lowerWhenDeclared, pythonHits } from './support.js';
 
 const prefilter =
   /requests|httpx|aiohttp|urllib|urlopen|urlretrieve|socket|websocket|smtplib|ftplib|telnetlib|paramiko|HTTPS?Connection|\.connect/;
@@ -24,7 +24,8 @@ const networkImports =
 
 /**
  * requests, httpx, aiohttp, urllib3, urlopen, http.client, sockets (socket(), .connect((host, port))),
- * websockets, SMTP/FTP/Telnet/SSH clients: the artifact talks to the network.
+ * websockets, SMTP/FTP/Telnet/SSH clients: the artifact talks to the network. Low when the manifest
+ * declares network access.
  */
 export const pyNetwork: Rule = {
   id: 'py_network',
@@ -32,18 +33,22 @@ export const pyNetwork: Rule = {
   severity: 'high',
   title: 'Python makes network requests',
   check: (ctx) =>
-    pythonHits(
+    lowerWhenDeclared(
       ctx,
-      prefilter,
-      [networkCalls, networkImports],
-      (m) => {
-        if (m[1] !== undefined)
-          return {
-            message: `Imports from ${m[1]}, a network module: the code can send data off the machine.`,
-          };
-        const what = m[0].replace(/\s*\(\s*\(?$/, '').trim();
-        return { message: `${what}() talks to the network: the code can send data off the machine.` };
-      },
       'network',
+      pythonHits(
+        ctx,
+        prefilter,
+        [networkCalls, networkImports],
+        (m) => {
+          if (m[1] !== undefined)
+            return {
+              message: `Imports from ${m[1]}, a network module: the code can send data off the machine.`,
+            };
+          const what = m[0].replace(/\s*\(\s*\(?$/, '').trim();
+          return { message: `${what}() talks to the network: the code can send data off the machine.` };
+        },
+        'network',
+      ),
     ),
 };

@@ -1,7 +1,11 @@
 /** Regex fragments shared by the shell rules. */
 
-/** A command position: line start (after an optional `$ ` prompt), after ; & | ( { ` $( or then/do/else/sudo. */
-export const commandStart = String.raw`(?:^[ \t]*(?:\$[ \t]+)?|[;&|({\x60][ \t]*|\$\([ \t]*|\b(?:then|do|else|sudo|exec|xargs)[ \t]+)`;
+/**
+ * A command position: line start (after an optional `$ ` prompt), after ; & | ( { ` $( or after a word
+ * that runs the next one: then/do/else, if/elif/while/until (`if curl …; then`), sudo, exec, xargs,
+ * time, nohup and `!`.
+ */
+export const commandStart = String.raw`(?:^[ \t]*(?:\$[ \t]+)?|[;&|({\x60][ \t]*|\$\([ \t]*|(?:\b(?:then|do|else|if|elif|while|until|sudo|exec|xargs|time|nohup)|(?:^|[ \t])!)[ \t]+)`;
 /** An interpreter that runs what it reads on stdin. */
 export const interpreter = String.raw`(?:sudo(?:[ \t]+-\S+)*[ \t]+)?(?:env[ \t]+(?:\w+=\S*[ \t]+)*)?(?:(?:ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node)\b`;
 /** base64 decoding flags: -d, -D, -di, --decode. */

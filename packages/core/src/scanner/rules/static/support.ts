@@ -2,9 +2,13 @@
  * Shared plumbing for the stage 2 (static) rules: which files are JS/TS, Python or shell, line lookups
  * without re-splitting the text, hits with evidence, capability observations, a Python masker that blanks
  * comments and string contents (so patterns never match prose), and the shell code of a file: a whole
- * script, or the shell blocks and inline code spans of a Markdown file. Everything derived from a file is
- * memoised in `ctx.cache`, so the many rules of the stage read and prepare each file once per scan.
+ * script, the shell blocks and inline code spans of a Markdown file, or the command lines an agent
+ * configuration starts (MCP servers, hooks). Everything derived from a file is memoised in `ctx.cache`,
+ * so the many rules of the stage read and prepare each file once per scan.
  */
+import { parse as parseYaml } from 'yaml';
+import type { Permissions } from '../../../permissions.js';
+import { fileGate, fileLiteralHits, type Gate, type LiteralHits, LiteralIndex } from '../../literals.js';
 import { type Capability, type Hit, lineText, type ScanContext } from '../../rule.js';
 import type { Severity } from '../../types.js';
 
@@ -140,6 +144,35 @@ export function observe(
   });
 }
 
+/** Whether the manifest's permissions declare a capability; the `undeclared_*` rules use the same test. */
+export function declares(permissions: Permissions | undefined, capability: Capability): boolean {
+  if (!permissions) return false;
+  if (capability === 'network') return (permissions.network?.outbound ?? []).length > 0;
+  if (capability === 'subprocess') return permissions.subprocess === true;
+  return (permissions.filesystem?.read ?? []).length > 0 || (permissions.filesystem?.write ?? []).length > 0;
+}
+
+const declaredAs: Record<Capability, string> = {
+  network: 'permissions.network.outbound',
+  subprocess: 'permissions.subprocess',
+  filesystem: 'permissions.filesystem',
+};
+
+/**
+ * A capability rule's hits once the manifest declares that capability: hits at the rule's default
+ * severity (the code uses the network, starts a program) become low notes, since installers are told
+ * through the permissions and the note only shows where. Hits that carry their own severity (a command
+ * line run through a shell, a credential file) keep it: declaring a capability does not make them safe.
+ */
+export function lowerWhenDeclared(ctx: ScanContext, capability: Capability, hits: Hit[]): Hit[] {
+  if (!declares(ctx.permissions, capability)) return hits;
+  return hits.map((hit) =>
+    hit.severity === undefined
+      ? { ...hit, severity: 'low', message: `${hit.message} Declared in ${declaredAs[capability]}.` }
+      : hit,
+  );
+}
+
 /** Hits reported per rule and file; the last one kept says how many more there were. */
 export const maxHitsPerFile = 10;
 
@@ -153,18 +186,29 @@ export function capHits(hits: Hit[]): Hit[] {
   return kept;
 }
 
-/** Credential files and stores whose reading by an artifact is a classic exfiltration step. */
+/**
+ * Credential files and stores whose reading by an artifact is a classic exfiltration step. Public keys
+ * (`~/.ssh/id_ed25519.pub`, `~/.ssh/*.pub`) are meant to be shared and do not count.
+ */
 export const credentialPath =
-  /(?:^|[/\\~])\.ssh(?:[/\\]|$)|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws[/\\](?:credentials|config)\b|\.npmrc\b|\.netrc\b|\.pypirc\b|(?:^|[/\\~])\.env(?:\.[\w-]+)?(?:$|[/\\])|\.git-credentials\b|\.docker[/\\]config\.json\b|\.kube[/\\]config\b|\.gnupg\b|keychain/i;
+  /(?:^|[/\\~])\.ssh(?:[/\\](?![\w.*-]*\.pub(?![\w.-]))|$)|\bid_(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub(?![\w.-]))|\.aws[/\\](?:credentials|config)\b|\.npmrc\b|\.netrc\b|\.pypirc\b|(?:^|[/\\~])\.env(?:\.[\w-]+)?(?:$|[/\\])|\.git-credentials\b|\.docker[/\\]config\.json\b|\.kube[/\\]config\b|\.gnupg\b|keychain/i;
 
 // ---------------------------------------------------------------------------------------------------
 // Python
 
 const pyInteresting = /[#'"]/g;
-const notNewline = /[^\n]/g;
-
+/**
+ * The text with every character but line breaks replaced by a space (same length, same lines). Built
+ * from runs of spaces: a regex replacing each character in turn made this the stage's largest cost.
+ */
 function blank(text: string): string {
-  return text.replace(notNewline, ' ');
+  let out = '';
+  let from = 0;
+  for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', from)) {
+    out += `${' '.repeat(newline - from)}\n`;
+    from = newline + 1;
+  }
+  return out + ' '.repeat(text.length - from);
 }
 
 /**
@@ -222,9 +266,14 @@ export interface PythonSource {
 /** The Python files whose raw text matches a rule's quick pre-filter, each masked once per scan. */
 export function pythonSources(ctx: ScanContext, prefilter: RegExp): PythonSource[] {
   const out: PythonSource[] = [];
+  // The pre-filter's required literals (see literals.ts) rule most files out without running it; a
+  // global or sticky pre-filter keeps state between tests, so it always runs.
+  const gate = prefilter.global || prefilter.sticky ? undefined : fileGate(prefilter);
   for (const path of staticFiles(ctx).py) {
     const text = ctx.textOf(path);
-    if (text === undefined || !prefilter.test(text)) continue;
+    if (text === undefined) continue;
+    if (gate && !gate.open(fileLiteralHits(ctx, path))) continue;
+    if (!prefilter.test(text)) continue;
     const key = `pymask:${path}`;
     let code = ctx.cache.get(key) as string | undefined;
     if (code === undefined) {
@@ -269,6 +318,8 @@ export interface ShellSegment {
   code: string;
   /** An inline code span in Markdown prose rather than a script or a fenced block. */
   inline: boolean;
+  /** A command line rebuilt from a configuration file: its offsets are not the file's columns. */
+  synthetic?: boolean;
   starts: number[];
 }
 
@@ -372,7 +423,108 @@ function markdownShell(path: string, text: string): ShellSegment[] {
   return out;
 }
 
-/** Shell scripts (whole) and the shell blocks and inline code spans of Markdown files. */
+// Agent configuration: the programs MCP server entries and hooks start are shell code too.
+
+const configExt = /\.(?:json|ya?ml|toml)$/i;
+const configHint = /\b(?:command|cmd|bash)["']?\s*[:=]|!\{/;
+const maxConfigBytes = 512 * 1024;
+const shellProgram = /^(?:\S*\/)?(?:env\s+)?(?:ba|z|da|k|fi)?sh$/;
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : undefined;
+}
+
+/**
+ * Command lines in a parsed configuration: `command` (or `cmd`) with `args` — MCP servers in every
+ * client's format, docker-compose style lists, Kiro and Cursor hooks — and a hook's `bash` line
+ * (Copilot). A shell started with `-c` contributes its script.
+ */
+function configCommands(value: unknown, out: string[], depth = 0): void {
+  if (depth > 32 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) configCommands(item, out, depth + 1);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const command = record.command ?? record.cmd;
+  const list = typeof command === 'string' ? [command] : (stringList(command) ?? []);
+  const argv = [...list, ...(stringList(record.args) ?? [])];
+  const [program, ...rest] = argv;
+  if (program !== undefined) {
+    const script = rest.findIndex((arg) => /^-[a-z]*c$/.test(arg));
+    if (shellProgram.test(program) && script >= 0 && rest[script + 1] !== undefined)
+      out.push(rest[script + 1] ?? '');
+    else out.push([program, ...rest.map(quoteArg)].join(' '));
+  }
+  if (typeof record.bash === 'string') out.push(record.bash);
+  for (const key of Object.keys(record)) configCommands(record[key], out, depth + 1);
+}
+
+/** `command = "…"` with the `args = [...]` after it, in TOML (Codex's `[mcp_servers.x]`), without a parser. */
+function tomlCommands(text: string, out: string[]): void {
+  const command = /^[ \t]*command[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*$/gm;
+  for (let m = command.exec(text); m; m = command.exec(text)) {
+    const value = m[1] ?? '""';
+    const program = value.startsWith("'") ? value.slice(1, -1) : safeJson(value);
+    if (typeof program !== 'string') continue;
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 2000);
+    const args = /^[ \t]*args[ \t]*=[ \t]*(\[[^\n]*\])[ \t]*$/m.exec(after.split(/^\s*\[/m)[0] ?? '');
+    configCommands({ command: program, args: args ? safeJson(args[1] ?? '[]') : [] }, out);
+  }
+  // Gemini CLI custom commands run `!{…}` through the shell before the prompt is sent.
+  const inject = /!\{([^}\n]{1,2000})\}/g;
+  for (let m = inject.exec(text); m; m = inject.exec(text)) out.push(m[1] ?? '');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The line a command came from: where its text (as written, or JSON-escaped) first appears. */
+function lineOfCommand(text: string, starts: readonly number[], command: string): number {
+  const probes = [command, JSON.stringify(command).slice(1, -1), command.split(/\s+/)[0] ?? ''];
+  for (const probe of probes) {
+    if (probe.length < 2) continue;
+    const at = text.indexOf(probe.slice(0, 200));
+    if (at >= 0) return lineOfOffset(starts, at);
+  }
+  return 1;
+}
+
+function configShell(path: string, text: string): ShellSegment[] {
+  if (text.length > maxConfigBytes || !configHint.test(text)) return [];
+  const commands: string[] = [];
+  if (/\.toml$/i.test(path)) tomlCommands(text, commands);
+  else {
+    let parsed: unknown;
+    try {
+      parsed = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+    } catch {
+      return [];
+    }
+    configCommands(parsed, commands);
+  }
+  const starts = computeLineStarts(text);
+  return commands
+    .filter((command) => command.trim() !== '')
+    .map((command) => ({
+      ...segment(path, lineOfCommand(text, starts, command), command.replace(/\n/g, ' '), false),
+      synthetic: true,
+    }));
+}
+
+/**
+ * Shell scripts (whole), the shell blocks and inline code spans of Markdown files, and the command lines
+ * of agent configuration files (MCP servers, hooks, Gemini `!{…}` injections).
+ */
 export function shellSegments(ctx: ScanContext): ShellSegment[] {
   const cached = ctx.cache.get('static:shell') as ShellSegment[] | undefined;
   if (cached) return cached;
@@ -380,6 +532,10 @@ export function shellSegments(ctx: ScanContext): ShellSegment[] {
   const out: ShellSegment[] = [];
   for (const path of files.sh) out.push(segment(path, 1, ctx.textOf(path) ?? '', false));
   for (const path of files.md) out.push(...markdownShell(path, ctx.textOf(path) ?? ''));
+  for (const path of ctx.textFiles()) {
+    if (!configExt.test(path) || /(^|\/)(?:node_modules\/|package(?:-lock)?\.json$)/.test(path)) continue;
+    out.push(...configShell(path, ctx.textOf(path) ?? ''));
+  }
   ctx.cache.set('static:shell', out);
   return out;
 }
@@ -387,6 +543,31 @@ export function shellSegments(ctx: ScanContext): ShellSegment[] {
 /** The file line of an offset in a segment's code. */
 export function segmentLine(seg: ShellSegment, offset: number): number {
   return seg.firstLine + lineOfOffset(seg.starts, offset) - 1;
+}
+
+/**
+ * The literals the shell patterns need (see literals.ts), looked for once per segment of shell code: a
+ * pattern runs only over segments that contain its literals.
+ */
+const shellLiterals = new LiteralIndex();
+const shellGates = new WeakMap<RegExp, Gate>();
+const segmentHits = new WeakMap<ShellSegment, { version: number; hits: LiteralHits }>();
+
+function shellGate(pattern: RegExp): Gate {
+  let gate = shellGates.get(pattern);
+  if (!gate) {
+    gate = shellLiterals.gate(pattern);
+    shellGates.set(pattern, gate);
+  }
+  return gate;
+}
+
+function shellLiteralHits(seg: ShellSegment): LiteralHits {
+  const known = segmentHits.get(seg);
+  if (known && known.version === shellLiterals.version) return known.hits;
+  const hits = shellLiterals.scan(seg.code);
+  segmentHits.set(seg, { version: shellLiterals.version, hits });
+  return hits;
 }
 
 /**
@@ -405,10 +586,14 @@ export function shellHits(
 ): Hit[] {
   const byFile = new Map<string, Hit[]>();
   const seen = new Set<string>();
+  const gates = patterns.map(shellGate);
   for (const seg of shellSegments(ctx)) {
     if (seg.inline && !options.inline) continue;
-    for (const pattern of patterns) {
+    const hits = shellLiteralHits(seg);
+    for (let p = 0; p < patterns.length; p++) {
+      const pattern = patterns[p] as RegExp;
       pattern.lastIndex = 0;
+      if (!gates[p]?.open(hits)) continue;
       for (let m = pattern.exec(seg.code); m; m = pattern.exec(seg.code)) {
         if (m[0].length === 0) pattern.lastIndex += 1;
         const found = describe(m, seg);
@@ -418,7 +603,8 @@ export function shellHits(
         const key = `${seg.path}\n${line}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const column = seg.inline ? undefined : offset - (seg.starts[line - seg.firstLine] ?? 0);
+        const column =
+          seg.inline || seg.synthetic ? undefined : offset - (seg.starts[line - seg.firstLine] ?? 0);
         const list = byFile.get(seg.path) ?? [];
         list.push(hitAt(ctx, seg.path, line, found.message, found.severity, column));
         byFile.set(seg.path, list);

@@ -4,14 +4,34 @@
  * the user's home). Low. Allowed: ignore files (.gitignore, .agentryignore, .tankignore, .npmignore,
  * .prettierignore, .eslintignore, .dockerignore), editor and formatter settings (.editorconfig,
  * .prettierrc*, .eslintrc*, .gitattributes, .nvmrc, .node-version, .python-version), .mcp.json,
- * .env.example, and the client folders .claude/, .claude-plugin/, .cursor/, .github/, .agents/.
- * A hidden folder is reported once, with its file count.
+ * .env.example, the agent tools' own rule and config files (.cursorrules, .windsurfrules, .clinerules,
+ * .roorules*, .roomodes, .goosehints, .aider.conf.yml, .aiderignore), and the client folders the
+ * install targets write to (.claude/, .claude-plugin/, .cursor/, .cursor-plugin/, .github/, .agents/,
+ * .codex/, .codex-plugin/, .gemini/, .windsurf/, .opencode/, .cline/, .clinerules/, .roo/, .kiro/,
+ * .goose/). A hidden folder is reported once, with its file count.
  */
 import type { Hit, Rule } from '../../rule.js';
 
 const allowedFiles =
-  /^\.(gitignore|agentryignore|tankignore|npmignore|prettierignore|eslintignore|dockerignore|editorconfig|gitattributes|nvmrc|node-version|python-version|mcp\.json|env\.example|prettierrc.*|eslintrc.*)$/;
-const allowedFolders = new Set(['.claude', '.claude-plugin', '.cursor', '.github', '.agents']);
+  /^\.(gitignore|agentryignore|tankignore|npmignore|prettierignore|eslintignore|dockerignore|editorconfig|gitattributes|nvmrc|node-version|python-version|mcp\.json|env\.example|prettierrc.*|eslintrc.*|cursorrules|windsurfrules|clinerules|roorules(-[\w-]+)?|roomodes|goosehints|aider\.conf\.ya?ml|aiderignore)$/;
+const allowedFolders = new Set([
+  '.claude',
+  '.claude-plugin',
+  '.cursor',
+  '.cursor-plugin',
+  '.github',
+  '.agents',
+  '.codex',
+  '.codex-plugin',
+  '.gemini',
+  '.windsurf',
+  '.opencode',
+  '.cline',
+  '.clinerules',
+  '.roo',
+  '.kiro',
+  '.goose',
+]);
 
 export const hiddenFile: Rule = {
   id: 'hidden_file',

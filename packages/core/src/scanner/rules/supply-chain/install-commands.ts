@@ -8,6 +8,7 @@
  * `pip install .`) names no package and is not reported. The `dynamic_install`, `known_malicious` and
  * `typosquat` rules share the result.
  */
+import { fileGate, fileLiteralHits } from '../../literals.js';
 import type { ScanContext } from '../../rule.js';
 import { type Ecosystem, parseRequirement } from './manifests.js';
 
@@ -176,8 +177,14 @@ function argumentsAfter(line: string, start: number, end: number): string[] {
     .filter((token) => token !== '' && token !== '+' && token !== '\\' && token !== '...');
 }
 
-function parseCommand(line: string): Omit<InstallCommand, 'file' | 'line' | 'evidence'> | undefined {
-  for (const tool of tools) {
+/** Per tool, the literals its pattern needs (see literals.ts): a file without them has no such command. */
+const toolGates = tools.map((tool) => fileGate(tool.pattern));
+
+function parseCommand(
+  line: string,
+  candidates: readonly Tool[] = tools,
+): Omit<InstallCommand, 'file' | 'line' | 'evidence'> | undefined {
+  for (const tool of candidates) {
     const match = tool.pattern.exec(line);
     if (!match) continue;
     const tokens = argumentsAfter(line, match.index, match.index + match[0].length);
@@ -268,19 +275,23 @@ export function installCommands(ctx: ScanContext): InstallCommand[] {
     if (/(^|\/)node_modules\//.test(file)) continue;
     const text = ctx.textOf(file);
     if (text === undefined) continue;
+    const code = codeFile.test(file);
+    if (!code && !isInstructionMarkdown(ctx, file)) continue;
+    // Only the tools whose literals the file contains can match one of its lines (in order, as before).
+    const hits = fileLiteralHits(ctx, file);
+    const candidates = tools.filter((_, i) => toolGates[i]?.open(hits) ?? true);
+    if (candidates.length === 0) continue;
     let segments: { line: number; segment: string }[];
-    if (codeFile.test(file)) {
+    if (code) {
       segments = text.split('\n').map((segment, index) => ({ line: index + 1, segment }));
       // Whole-line comments document; they do not run.
       segments = segments.filter(({ segment }) => !/^\s*(#|\/\/|\*|\/\*)/.test(segment));
-    } else if (isInstructionMarkdown(ctx, file)) {
-      segments = markdownSegments(text);
     } else {
-      continue;
+      segments = markdownSegments(text);
     }
     for (const { line, segment } of segments) {
       if (segment.length > 2000) continue;
-      const command = parseCommand(segment);
+      const command = parseCommand(segment, candidates);
       if (command) found.push({ ...command, file, line, evidence: segment.trim().slice(0, 160) });
     }
   }

@@ -4,13 +4,21 @@
  * without a version, or a source outside the registry (git, GitHub shorthand, http tarballs, `file:`
  * and local paths), which also bypasses the registry's integrity and malware checks. Peer
  * dependencies are only checked for outside sources (`*` is normal there); npm workspaces are skipped.
- * Bounded ranges (`^1.2`, `~=1.4`) are the separate, low `loose_version_range` rule.
+ * Bounded ranges (`^1.2`, `~=1.4`) are the separate, low `loose_version_range` rule. A git or URL source
+ * not pinned to a commit is high, as run-time installs from outside the registry are in
+ * `dynamic_install`: whoever controls that branch or URL decides what gets installed, unscanned.
  */
 import type { Rule } from '../../rule.js';
 import { type Dependency, dependenciesOf, type SpecKind } from './manifests.js';
 
 const outside: ReadonlySet<SpecKind> = new Set(['git', 'url', 'path']);
 const unpinned: ReadonlySet<SpecKind> = new Set(['any', 'tag', 'unbounded', 'invalid', 'git', 'url', 'path']);
+/** A full commit hash (`#<sha>`, `@<sha>`, Poetry's `rev = "<sha>"`) makes a git source immutable. */
+const commitPin = /(?:[#@]|\brev\s*=\s*["']|\bcommit=)[0-9a-f]{40}\b/i;
+
+function movingSource(dep: Dependency): boolean {
+  return (dep.kind === 'git' || dep.kind === 'url') && !commitPin.test(`${dep.spec} ${dep.raw}`);
+}
 
 function reason(dep: Dependency): string {
   switch (dep.kind) {
@@ -40,9 +48,10 @@ export const unpinnedDependency: Rule = {
     dependenciesOf(ctx)
       .filter((dep) => unpinned.has(dep.kind) && (dep.group !== 'peer' || outside.has(dep.kind)))
       .map((dep) => ({
-        message: `${dep.ecosystem === 'npm' ? 'npm' : 'PyPI'} dependency "${dep.name}" ${reason(dep)}.`,
+        message: `${dep.ecosystem === 'npm' ? 'npm' : 'PyPI'} dependency "${dep.name}" ${reason(dep)}${movingSource(dep) ? ', and no commit pins what it resolves to' : ''}.`,
         file: dep.file,
         line: dep.line,
         evidence: dep.raw.slice(0, 160),
+        ...(movingSource(dep) ? { severity: 'high' as const } : {}),
       })),
 };
