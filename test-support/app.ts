@@ -12,6 +12,7 @@ import { type Config, loadConfig } from '../packages/server/src/config.js';
 import { createApiToken } from '../packages/server/src/domain/api-tokens.js';
 import { createTenantCache, ensureTenant } from '../packages/server/src/domain/tenants.js';
 import { createUser, setTenantRole } from '../packages/server/src/domain/users.js';
+import type { Embedder } from '../packages/server/src/embedders/embedder.js';
 import { createMetrics } from '../packages/server/src/metrics.js';
 import { createRateLimiter, type RateLimiter } from '../packages/server/src/rate-limits.js';
 import { createScanPool } from '../packages/server/src/scanning/scan-pool.js';
@@ -30,6 +31,8 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   limiter?: RateLimiter;
+  /** Text embedder for semantic search (default none, as with EMBEDDER=off). */
+  embedder?: Embedder;
 }
 
 export const testSecret = 'test-secret-key-that-is-long-enough-0123456789';
@@ -58,6 +61,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     metrics: createMetrics(),
     tenants: createTenantCache(database.db, 0),
     scanner: createScanPool({ size: 1, timeoutMs: config.scanTimeoutMs, knownMalicious: [] }),
+    embedder: options.embedder,
   };
   const app = createApp(deps);
   return {

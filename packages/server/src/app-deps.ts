@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { DatabaseKind } from './db/open.js';
 import type { Database } from './db/schema.js';
 import type { TenantCache } from './domain/tenants.js';
+import type { Embedder } from './embedders/embedder.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimiter } from './rate-limits.js';
 import type { ScanPool } from './scanning/scan-pool.js';
@@ -24,4 +25,6 @@ export interface AppDeps {
   metrics: Metrics;
   tenants: TenantCache;
   scanner: ScanPool;
+  /** Text embedder for semantic search; absent with EMBEDDER=off. */
+  embedder?: Embedder | undefined;
 }

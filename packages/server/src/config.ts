@@ -285,6 +285,49 @@ export const configKeys = {
       'A file listing more known-malicious packages for the supply-chain stage, one `npm:name` or `pypi:name` per line (`#` comments allowed).',
     parse: (raw: string) => resolve(raw),
   },
+  embedder: {
+    env: 'EMBEDDER',
+    default: 'off',
+    description:
+      'Text embedder for semantic search (`semantic=` on search; also needs pgvector in the database): `off`, `http` (an OpenAI-compatible `POST $EMBEDDER_URL/embeddings`) or `local` (transformers.js over a model folder; install it with `ONNXRUNTIME_NODE_INSTALL=skip npm install @huggingface/transformers`).',
+    parse: oneOf(['off', 'http', 'local']),
+  },
+  embedderUrl: {
+    env: 'EMBEDDER_URL',
+    description:
+      'Base URL of the OpenAI-compatible embeddings API for `EMBEDDER=http`, e.g. `http://127.0.0.1:11434/v1` (`/embeddings` is appended).',
+    parse: url(['http:', 'https:']),
+  },
+  embedderModel: {
+    env: 'EMBEDDER_MODEL',
+    description:
+      'Model name: sent as `model` with `EMBEDDER=http` (required there); with `EMBEDDER=local`, the model folder inside `EMBEDDER_MODEL_DIR`. Changing it re-embeds every artifact in the background.',
+    parse: text,
+  },
+  embedderApiKey: {
+    env: 'EMBEDDER_API_KEY',
+    description: 'Bearer token sent to `EMBEDDER_URL`, when the API needs one.',
+    secret: true,
+    parse: text,
+  },
+  embedderModelDir: {
+    env: 'EMBEDDER_MODEL_DIR',
+    description:
+      'For `EMBEDDER=local`: the directory holding the model folder named by `EMBEDDER_MODEL`, or the model folder itself when `EMBEDDER_MODEL` is unset (`config.json`, `tokenizer.json`, `onnx/model.onnx`). Models are never downloaded.',
+    parse: (raw: string) => resolve(raw),
+  },
+  embedderTimeoutMs: {
+    env: 'EMBEDDER_TIMEOUT_MS',
+    default: '10000',
+    description: 'Longest one request to the embedder may take (a publish never fails on it; a search does).',
+    parse: integer(100, 600_000),
+  },
+  embedderBatchSize: {
+    env: 'EMBEDDER_BATCH_SIZE',
+    default: '64',
+    description: 'Texts sent to the embedder in one request when (re)embedding many artifacts.',
+    parse: integer(1, 2048),
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     default: 'false',
@@ -341,6 +384,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.s3SecretAccessKey !== undefined && config.s3AccessKeyId === undefined) {
     throw new ConfigError('S3_ACCESS_KEY_ID', 'must be set when S3_SECRET_ACCESS_KEY is set');
+  }
+  if (
+    config.embedder === 'http' &&
+    (config.embedderUrl === undefined || config.embedderModel === undefined)
+  ) {
+    throw new ConfigError(
+      config.embedderUrl === undefined ? 'EMBEDDER_URL' : 'EMBEDDER_MODEL',
+      'must be set when EMBEDDER=http',
+    );
+  }
+  if (config.embedder === 'local' && config.embedderModelDir === undefined) {
+    throw new ConfigError('EMBEDDER_MODEL_DIR', 'must be set when EMBEDDER=local');
   }
   return config;
 }

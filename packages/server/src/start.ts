@@ -18,9 +18,11 @@ import { openDatabase } from './db/open.js';
 import { ensureAdminToken } from './domain/admin-bootstrap.js';
 import { deleteExpiredDeviceLogins } from './domain/device-auth.js';
 import { refreshWeeklyDownloads } from './domain/downloads.js';
+import { backfillEmbeddings, ensureEmbeddingStore } from './domain/embeddings.js';
 import { sweepStalePublishes } from './domain/publish.js';
 import { deleteExpiredSessions } from './domain/sessions.js';
 import { createTenantCache, ensureTenant } from './domain/tenants.js';
+import { createEmbedder } from './embedders/index.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limits.js';
 import { readExtraMalicious } from './scanning/known-malicious.js';
@@ -72,12 +74,21 @@ export async function startServer(config: Config, logger = createLogger(config))
   };
   try {
     const secret = resolveSecretKey(config.secretKey, config.dataDir);
+    // First, so a missing transformers.js or model folder stops start-up before anything opens.
+    const embedder = await createEmbedder(config);
+    if (embedder?.close) cleanups.push(() => embedder.close?.());
     const database = await openDatabase({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolSize: config.databasePoolSize,
     });
     cleanups.push(() => database.close());
+    if (embedder && !(await ensureEmbeddingStore(database.db, database.vector))) {
+      logger.warn(
+        { embedder: embedder.name },
+        'EMBEDDER is set but the database has no pgvector: semantic search answers not_implemented',
+      );
+    }
     const tenant = await ensureTenant(database.db, config.defaultTenant, 'Default');
     if (config.adminToken) await ensureAdminToken(database.db, tenant.id, config.adminToken);
     const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
@@ -119,6 +130,7 @@ export async function startServer(config: Config, logger = createLogger(config))
       metrics: createMetrics(),
       tenants: createTenantCache(database.db),
       scanner,
+      embedder,
     };
     const app = createApp(deps);
     handle = (request) => app.fetch(request);
@@ -138,6 +150,17 @@ export async function startServer(config: Config, logger = createLogger(config))
       );
     }, 3_600_000);
     hourly.unref();
+    // Artifacts published before the embedder (or this model) was configured get their vectors now.
+    const backfill = new AbortController();
+    cleanups.push(() => backfill.abort());
+    backfillEmbeddings(
+      { db: database.db, embedder, vector: database.vector, logger, batchSize: config.embedderBatchSize },
+      backfill.signal,
+    ).catch((error: unknown) => {
+      if (!backfill.signal.aborted) {
+        logger.warn({ err: error }, 'embedding existing artifacts failed; retried at the next start');
+      }
+    });
 
     let closing: Promise<void> | undefined;
     const close = () => {
@@ -163,6 +186,7 @@ export async function startServer(config: Config, logger = createLogger(config))
         port,
         db: database.kind,
         vector: database.vector,
+        embedder: embedder?.name ?? 'off',
         blobs: deps.blobs.kind,
         rateLimits: deps.limiter.kind,
         publicUrl: effective.publicUrl,

@@ -218,3 +218,35 @@ describe('response headers', () => {
     }
   });
 });
+
+describe('values the database cannot hold', () => {
+  it.each([
+    ['a NUL in an artifact name', '/api/v1/skills/a%00b'],
+    ['a NUL in a versions lookup', '/api/v1/skills/a%00b/versions'],
+    ['a NUL in a badge name', '/api/v1/badge/x%00y'],
+  ])('answer %s without a 5xx', async (_name, path) => {
+    const res = await t.request(path);
+    expect(res.status).toBeLessThan(500);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('answers a NUL in a log-in name without a 5xx', async () => {
+    const page = await t.request('/login');
+    const cookie =
+      page.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('agentry_csrf='))
+        ?.split(';')[0] ?? '';
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const res = await t.request('/login', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie,
+        'x-test-client-ip': '10.77.0.1',
+      },
+      body: new URLSearchParams({ csrf, login: 'ad\u0000min', password: 'whatever-long-enough' }).toString(),
+    });
+    expect(res.status).toBeLessThan(500);
+  });
+});

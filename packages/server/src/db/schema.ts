@@ -193,6 +193,14 @@ export interface DeviceCodesTable {
   expires_at: Timestamp;
 }
 
+/** Exists only where pgvector is installed (migration 0005); `embedding` in pgvector's text form. */
+export interface PackageEmbeddingsTable {
+  package_id: string;
+  model: string;
+  embedding: string;
+  updated_at: Timestamp;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   checksum: string;
@@ -215,6 +223,7 @@ export interface Database {
   stars: StarsTable;
   downloads_daily: DownloadsDailyTable;
   device_codes: DeviceCodesTable;
+  package_embeddings: PackageEmbeddingsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -37,13 +37,17 @@ async function probe(check: () => Promise<unknown>): Promise<DepStatus> {
   }
 }
 
-export async function checkHealth(deps: Pick<AppDeps, 'db' | 'blobs'>, version: string): Promise<Health> {
-  const [db, storage] = await Promise.all([
+export async function checkHealth(
+  deps: Pick<AppDeps, 'db' | 'blobs' | 'embedder'>,
+  version: string,
+): Promise<Health> {
+  const configured = deps.embedder;
+  const [db, storage, embedder] = await Promise.all([
     probe(() => pingDatabase(deps.db)),
     probe(() => deps.blobs.ping()),
+    // EMBEDDER=off reports `off`; a configured embedder is pinged with one tiny embedding.
+    configured ? probe(() => configured.ping()) : Promise.resolve<DepStatus>({ status: 'off' }),
   ]);
-  // No embedder exists yet; semantic search reports `off` until one is configured.
-  const embedder: DepStatus = { status: 'off' };
   const all = [db, storage, embedder];
   return {
     status: all.some((dep) => dep.status === 'down') ? 'degraded' : 'ok',

@@ -22,6 +22,7 @@ import type { Database, Package, Version } from '../db/schema.js';
 import type { ScanPool } from '../scanning/scan-pool.js';
 import { canWritePackage, type Viewer } from './access.js';
 import { recordAudit } from './audit.js';
+import { type EmbeddingDeps, embedPackage } from './embeddings.js';
 import { findOrg, findOrgRole } from './orgs.js';
 import { readBlob, refreshLatestVersion, semverParts, tarballKey } from './versions.js';
 
@@ -29,7 +30,7 @@ export const uploadWindowSeconds = 3600;
 /** A confirm that has been scanning this long has crashed; its row becomes `failed` and replaceable. */
 const scanningTimeoutMs = 15 * 60_000;
 
-export interface PublishDeps {
+export interface PublishDeps extends EmbeddingDeps {
   db: Kysely<Database>;
   blobs: BlobStore;
   maxUploadBytes: number;
@@ -291,6 +292,8 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
       report,
       readme,
     });
+    // Best effort, after the commit: a failed embed is logged and never fails the publish.
+    await embedPackage(deps, pkg.id);
     return { name: pkg.name, version: version.version, report };
   } catch (error) {
     // Whatever went wrong, the row leaves `scanning`: back to waiting for an upload, or failed (and replaceable).

@@ -9,6 +9,15 @@ import { foldSearchText, scopeAllows } from '@agentry/core';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Viewer } from './access.js';
+import {
+  countMatches,
+  fuzzyMatching,
+  maxCountedTotal,
+  planRelevance,
+  type TextQuery,
+  textMatch,
+} from './search-candidates.js';
+import { type SemanticEngine, semanticSearch } from './semantic-search.js';
 
 export const searchSorts = ['relevance', 'downloads', 'stars', 'updated', 'name'] as const;
 export type SearchSort = (typeof searchSorts)[number];
@@ -29,6 +38,10 @@ export interface SearchQuery {
   offset: number;
   /** Also count results per kind (for facet lists). */
   facets?: boolean;
+  /** Rank by embedding similarity to this text instead (takes precedence over `q`; semantic-search.ts). */
+  semantic?: string | undefined;
+  /** With `semantic`: drop hits below this cosine similarity (0..1). */
+  minSimilarity?: number | undefined;
 }
 
 export interface SearchHit {
@@ -49,11 +62,16 @@ export interface SearchHit {
   deprecated: boolean;
   updatedAt: Date;
   score: number;
+  /** Cosine similarity in [0, 1], on semantic searches only. */
+  similarity?: number;
 }
 
 export interface SearchResult {
   hits: SearchHit[];
+  /** Matches, counted up to `maxCountedTotal` (then `totalCapped`). */
   total: number;
+  /** More than `maxCountedTotal` artifacts match: `total` is a lower bound. */
+  totalCapped?: boolean;
   facets?: { kind: Record<string, number> };
 }
 
@@ -64,8 +82,14 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
-export async function searchPackages(db: Kysely<Database>, query: SearchQuery): Promise<SearchResult> {
-  const q = foldSearchText(query.q ?? '')
+export async function searchPackages(
+  db: Kysely<Database>,
+  query: SearchQuery,
+  engine?: SemanticEngine,
+): Promise<SearchResult> {
+  // PostgreSQL text cannot hold NUL (binding one fails the query): in a query it only separates words.
+  const q = foldSearchText(query.semantic === undefined ? (query.q ?? '') : '')
+    .replace(/\0/g, ' ')
     .trim()
     .slice(0, maxQueryLength);
   const like = escapeLike(q);
@@ -73,7 +97,8 @@ export async function searchPackages(db: Kysely<Database>, query: SearchQuery): 
   // spaces, as in the indexed name, and a leading "-" must not turn into websearch's NOT operator.
   const tsq = sql`websearch_to_tsquery('english', ${q.replace(/[-_/@.]+/g, ' ')})`;
 
-  const base = db
+  /** Visible to the viewer and through every filter; the text condition comes on top. */
+  const filtered = db
     .selectFrom('packages as p')
     .where('p.tenant_id', '=', query.tenantId)
     .where('p.status', '=', 'active')
@@ -94,12 +119,6 @@ export async function searchPackages(db: Kysely<Database>, query: SearchQuery): 
       }
       return eb.or(visible);
     })
-    .$if(q.length > 0, (qb) =>
-      qb.where(
-        sql<SqlBool>`(p.name_norm ILIKE ${`%${like}%`} OR p.name_norm % ${q} OR p.bare_norm % ${q}
-          OR p.search_tsv @@ ${tsq} OR p.readme_tsv @@ ${tsq})`,
-      ),
-    )
     .$if((query.kinds?.length ?? 0) > 0, (qb) => qb.where('p.kind', 'in', query.kinds as string[]))
     .$if((query.tools?.length ?? 0) > 0, (qb) =>
       qb.where(sql<SqlBool>`p.tool_targets && ${sql.val(query.tools)}::text[]`),
@@ -114,6 +133,15 @@ export async function searchPackages(db: Kysely<Database>, query: SearchQuery): 
       qb.where('p.visibility', 'in', query.visibility as ('public' | 'private' | 'team')[]),
     );
 
+  if (query.semantic !== undefined) return semanticSearch(filtered, query, engine);
+
+  // Which rows a relevance search scores, when typo tolerance applies, and counting: search-candidates.ts.
+  const text: TextQuery | undefined = q.length > 0 ? { q, like, tsq } : undefined;
+  const sort: SearchSort = query.sort ?? (text ? 'relevance' : 'downloads');
+  const plan = text && sort === 'relevance' ? await planRelevance(db, filtered, text, query) : undefined;
+  const fuzzy = text ? (plan?.fuzzy ?? (await fuzzyMatching(filtered, text))) : false;
+  const base = text ? filtered.where(textMatch(text, fuzzy)) : filtered;
+
   const score =
     q.length > 0
       ? sql<number>`(CASE WHEN p.name_norm = ${q} OR p.bare_norm = ${q} THEN 1000 ELSE 0 END)
@@ -125,8 +153,8 @@ export async function searchPackages(db: Kysely<Database>, query: SearchQuery): 
         + ts_rank(p.readme_tsv, ${tsq}) * 50`
       : sql<number>`0`;
 
-  const sort: SearchSort = query.sort ?? (q.length > 0 ? 'relevance' : 'downloads');
-  let ordered = base
+  const ranked = plan ? filtered.where(sql<SqlBool>`p.id = ANY(${plan.ids}::uuid[])`) : base;
+  let ordered = ranked
     .leftJoin('users as u', 'u.id', 'p.publisher_id')
     .select([
       'p.id',
@@ -161,7 +189,7 @@ export async function searchPackages(db: Kysely<Database>, query: SearchQuery): 
 
   const [rows, count, kinds] = await Promise.all([
     ordered.limit(query.limit).offset(query.offset).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    plan?.exactTotal ?? countMatches(db, filtered, text, fuzzy, plan?.known),
     query.facets
       ? base
           .select(['p.kind', (eb) => eb.fn.countAll<number>().as('n')])
@@ -189,7 +217,8 @@ export async function searchPackages(db: Kysely<Database>, query: SearchQuery): 
       updatedAt: row.updated_at,
       score: Number(row.score),
     })),
-    total: Number(count.n),
+    total: Math.min(count, maxCountedTotal),
+    totalCapped: count > maxCountedTotal,
     ...(kinds ? { facets: { kind: Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)])) } } : {}),
   };
 }

@@ -26,8 +26,16 @@ export function toAgentryError(error: unknown, c: Context<AppEnv>): AgentryError
     const code = byStatus[error.status];
     if (code) return new AgentryError(code);
   }
+  // Input the database cannot hold (a NUL byte, a malformed uuid, a value out of range) is the
+  // client's mistake wherever it slipped past validation: a 400, never a 500.
+  const pgCode = (error as { code?: unknown } | null)?.code;
+  if (typeof pgCode === 'string' && clientDataErrors.has(pgCode))
+    return new AgentryError('bad_request', { cause: error });
   return new AgentryError('internal_error', { cause: error });
 }
+
+/** PostgreSQL SQLSTATEs of class 22 (data exception) that client-supplied values can cause. */
+const clientDataErrors = new Set(['22021', '22P02', '22001', '22003', '22007', '22008', '2201B', '54000']);
 
 export function respondWithError(c: Context<AppEnv>, thrown: unknown): Response {
   const error = toAgentryError(thrown, c);

@@ -83,6 +83,9 @@ export function tankPublishRoutes(deps: AppDeps) {
     blobs: deps.blobs,
     maxUploadBytes: deps.config.maxUploadBytes,
     scanner: deps.scanner,
+    embedder: deps.embedder,
+    vector: deps.vector,
+    logger: deps.logger,
   };
 
   app.openapi(publish, async (c) => {

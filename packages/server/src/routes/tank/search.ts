@@ -22,7 +22,9 @@ const csv = (allowed?: readonly string[]) =>
     )
     .refine((values) => !allowed || !values || values.every((v) => allowed.includes(v)), {
       message: allowed ? `Each value must be one of ${allowed.join(', ')}.` : 'Invalid list.',
-    });
+    })
+    // No stored value can hold NUL (PostgreSQL text cannot), and binding one would fail the query.
+    .refine((values) => !values?.some((v) => v.includes('\0')), { message: 'Values cannot contain NUL.' });
 
 const SearchQuery = z.object({
   q: z
@@ -41,6 +43,22 @@ const SearchQuery = z.object({
     .enum(searchSorts)
     .optional()
     .openapi({ description: 'Default: relevance with a query, downloads without.' }),
+  semantic: z
+    .string()
+    .max(10_000)
+    .optional()
+    .transform((value) => (value?.trim() ? value : undefined))
+    .openapi({
+      type: 'string',
+      description:
+        'Rank by meaning: cosine similarity between this text and each artifact (takes precedence over q; filters apply). 501 NOT_IMPLEMENTED when the server has no embedder or no pgvector.',
+    }),
+  min_similarity: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .openapi({ description: 'With semantic: leave out results below this similarity (0..1).' }),
 });
 
 const Result = z.object({
@@ -56,6 +74,12 @@ const Result = z.object({
   kind: z.string(),
   verdict: z.string().nullable(),
   deprecated: z.boolean(),
+  similarity: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .openapi({ description: 'Cosine similarity in [0, 1]; on semantic searches only.' }),
 });
 
 const search = createRoute({
@@ -71,12 +95,15 @@ const search = createRoute({
           results: z.array(Result),
           page: z.number().int(),
           limit: z.number().int(),
-          total: z.number().int(),
+          total: z
+            .number()
+            .int()
+            .openapi({ description: 'Matching artifacts, counted up to 1,000 (a larger result says 1000).' }),
         })
         .openapi('SearchResponse'),
       'Results',
     ),
-    ...tankErrors(401, 422, 429),
+    ...tankErrors(401, 422, 429, 501),
   },
 });
 
@@ -84,19 +111,25 @@ export function tankSearchRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(search, async (c) => {
     const query = c.req.valid('query');
-    const result = await searchPackages(deps.db, {
-      tenantId: c.get('tenant').id,
-      viewer: viewerOf(c),
-      q: query.q,
-      kinds: query.kind,
-      tools: query.tool,
-      tags: query.tags,
-      verdicts: query.verdict,
-      visibility: query.visibility as ('public' | 'private' | 'team')[] | undefined,
-      sort: query.sort,
-      limit: query.limit,
-      offset: (query.page - 1) * query.limit,
-    });
+    const result = await searchPackages(
+      deps.db,
+      {
+        tenantId: c.get('tenant').id,
+        viewer: viewerOf(c),
+        q: query.q,
+        kinds: query.kind,
+        tools: query.tool,
+        tags: query.tags,
+        verdicts: query.verdict,
+        visibility: query.visibility as ('public' | 'private' | 'team')[] | undefined,
+        sort: query.sort,
+        limit: query.limit,
+        offset: (query.page - 1) * query.limit,
+        semantic: query.semantic,
+        minSimilarity: query.min_similarity,
+      },
+      { embedder: deps.embedder, vector: deps.vector },
+    );
     return c.json(
       {
         results: result.hits.map((hit) => ({
@@ -112,6 +145,7 @@ export function tankSearchRoutes(deps: AppDeps) {
           kind: hit.kind,
           verdict: hit.verdict,
           deprecated: hit.deprecated,
+          ...(hit.similarity === undefined ? {} : { similarity: hit.similarity }),
         })),
         page: query.page,
         limit: query.limit,
