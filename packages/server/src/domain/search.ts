@@ -156,25 +156,7 @@ export async function searchPackages(
   const ranked = plan ? filtered.where(sql<SqlBool>`p.id = ANY(${plan.ids}::uuid[])`) : base;
   let ordered = ranked
     .leftJoin('users as u', 'u.id', 'p.publisher_id')
-    .select([
-      'p.id',
-      'p.name',
-      'p.description',
-      'p.kind',
-      'p.visibility',
-      'p.latest_version',
-      'p.latest_audit_score',
-      'p.latest_verdict',
-      'p.scope',
-      'u.username',
-      'p.downloads_7d',
-      'p.downloads_total',
-      'p.stars_count',
-      'p.tags',
-      'p.tool_targets',
-      'p.deprecated',
-      'p.updated_at',
-    ])
+    .select(hitColumns)
     .select(score.as('score'));
   // A chosen sort comes first and relevance breaks its ties (Tank applies non-default sorts before relevance).
   if (sort === 'downloads') ordered = ordered.orderBy('p.downloads_7d', 'desc');
@@ -198,28 +180,73 @@ export async function searchPackages(
       : Promise.resolve(undefined),
   ]);
   return {
-    hits: rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      description: row.description,
-      kind: row.kind,
-      visibility: row.visibility,
-      latestVersion: row.latest_version,
-      auditScore: row.latest_audit_score,
-      verdict: row.latest_verdict,
-      publisher: row.scope ?? row.username ?? 'unknown',
-      downloads: Number(row.downloads_7d),
-      downloadsTotal: Number(row.downloads_total),
-      stars: row.stars_count,
-      tags: row.tags,
-      toolTargets: row.tool_targets,
-      deprecated: row.deprecated,
-      updatedAt: row.updated_at,
-      score: Number(row.score),
-    })),
+    hits: rows.map((row) => toHit(row, Number(row.score))),
     total: Math.min(count, maxCountedTotal),
     totalCapped: count > maxCountedTotal,
     ...(kinds ? { facets: { kind: Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)])) } } : {}),
+  };
+}
+
+/** The columns every kind of search returns, and how a row becomes a hit. */
+export const hitColumns = [
+  'p.id',
+  'p.name',
+  'p.description',
+  'p.kind',
+  'p.visibility',
+  'p.latest_version',
+  'p.latest_audit_score',
+  'p.latest_verdict',
+  'p.scope',
+  'u.username',
+  'p.downloads_7d',
+  'p.downloads_total',
+  'p.stars_count',
+  'p.tags',
+  'p.tool_targets',
+  'p.deprecated',
+  'p.updated_at',
+] as const;
+
+export interface HitRow {
+  id: string;
+  name: string;
+  description: string;
+  kind: string;
+  visibility: 'public' | 'private' | 'team';
+  latest_version: string | null;
+  latest_audit_score: number | null;
+  latest_verdict: string | null;
+  scope: string | null;
+  username: string | null;
+  downloads_7d: number;
+  downloads_total: number;
+  stars_count: number;
+  tags: string[];
+  tool_targets: string[];
+  deprecated: boolean;
+  updated_at: Date;
+}
+
+export function toHit(row: HitRow, score: number): SearchHit {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    kind: row.kind,
+    visibility: row.visibility,
+    latestVersion: row.latest_version,
+    auditScore: row.latest_audit_score,
+    verdict: row.latest_verdict,
+    publisher: row.scope ?? row.username ?? 'unknown',
+    downloads: Number(row.downloads_7d),
+    downloadsTotal: Number(row.downloads_total),
+    stars: row.stars_count,
+    tags: row.tags,
+    toolTargets: row.tool_targets,
+    deprecated: row.deprecated,
+    updatedAt: row.updated_at,
+    score,
   };
 }
 

@@ -9,7 +9,7 @@ import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Embedder } from '../embedders/embedder.js';
 import { toVectorLiteral } from './embeddings.js';
-import type { SearchQuery, SearchResult, SearchSort } from './search.js';
+import { hitColumns, type SearchQuery, type SearchResult, type SearchSort, toHit } from './search.js';
 
 export interface SemanticEngine {
   embedder?: Embedder | undefined;
@@ -64,25 +64,7 @@ export async function semanticSearch(
   const sort: SearchSort = query.sort ?? 'relevance';
   let ordered = matched
     .leftJoin('users as u', 'u.id', 'p.publisher_id')
-    .select([
-      'p.id',
-      'p.name',
-      'p.description',
-      'p.kind',
-      'p.visibility',
-      'p.latest_version',
-      'p.latest_audit_score',
-      'p.latest_verdict',
-      'p.scope',
-      'u.username',
-      'p.downloads_7d',
-      'p.downloads_total',
-      'p.stars_count',
-      'p.tags',
-      'p.tool_targets',
-      'p.deprecated',
-      'p.updated_at',
-    ])
+    .select(hitColumns)
     .select(similarity.as('similarity'));
   // As in text search, a chosen sort comes first and similarity breaks its ties.
   if (sort === 'downloads') ordered = ordered.orderBy('p.downloads_7d', 'desc');
@@ -109,26 +91,7 @@ export async function semanticSearch(
     return {
       hits: rows.map((row) => {
         const value = Math.min(1, Math.max(0, Number(row.similarity)));
-        return {
-          id: row.id,
-          name: row.name,
-          description: row.description,
-          kind: row.kind,
-          visibility: row.visibility,
-          latestVersion: row.latest_version,
-          auditScore: row.latest_audit_score,
-          verdict: row.latest_verdict,
-          publisher: row.scope ?? row.username ?? 'unknown',
-          downloads: Number(row.downloads_7d),
-          downloadsTotal: Number(row.downloads_total),
-          stars: row.stars_count,
-          tags: row.tags,
-          toolTargets: row.tool_targets,
-          deprecated: row.deprecated,
-          updatedAt: row.updated_at,
-          score: value,
-          similarity: value,
-        };
+        return { ...toHit(row, value), similarity: value };
       }),
       total: Number(count.n),
       ...(kinds ? { facets: { kind: Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)])) } } : {}),
