@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test-support/app.js';
+import { parseSetCookies, TestBrowser } from '../../../test-support/browser.js';
 import { createApp } from '../src/app.js';
 import { ensureTenant } from '../src/domain/tenants.js';
 import { setTenantRole } from '../src/domain/users.js';
@@ -19,57 +20,10 @@ const freshIp = () => {
 };
 const password = 'correct horse battery';
 
-function parseSetCookies(res: Response): { name: string; value: string; attributes: string }[] {
-  return res.headers.getSetCookie().map((line) => {
-    const [pair = '', ...rest] = line.split(';');
-    const eq = pair.indexOf('=');
-    return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1), attributes: rest.join(';') };
-  });
-}
-
-/** A cookie jar over app.request: keeps cookies, one client address, optional extra headers. */
-class Browser {
-  cookies = new Map<string, string>();
-  constructor(readonly headers: Record<string, string> = {}) {
-    this.headers = { 'x-test-client-ip': freshIp(), ...headers };
-  }
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers({ accept: 'text/html', ...this.headers });
-    for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
-    const jar = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    if (jar) headers.set('cookie', jar);
-    const res = await t.request(path, { ...init, headers });
-    for (const cookie of parseSetCookies(res)) {
-      if (/max-age=0/i.test(cookie.attributes)) this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    return res;
-  }
-
-  async csrfFrom(page: string): Promise<string> {
-    const html = await (await this.fetch(page)).text();
-    const field = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (!field) throw new Error(`no csrf field on ${page}`);
-    return field;
-  }
-
-  post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    return this.fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: new URLSearchParams(fields),
-    });
-  }
-
-  async submit(path: string, fields: Record<string, string>, page = path) {
-    return this.post(path, { csrf: await this.csrfFrom(page), ...fields });
-  }
-
-  /** The username the home page greets, if the session authenticates. */
-  async who(): Promise<string | undefined> {
-    const html = await (await this.fetch('/')).text();
-    return /class="who">([^<]+)</.exec(html)?.[1];
+/** A browser with its own client address on the test app. */
+class Browser extends TestBrowser {
+  constructor(headers: Record<string, string> = {}) {
+    super((path, init) => t.request(path, init), { 'x-test-client-ip': freshIp(), ...headers });
   }
 }
 

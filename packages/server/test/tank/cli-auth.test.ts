@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, createTestUser, type TestApp } from '../../../../test-support/app.js';
+import { type Send, TestBrowser } from '../../../../test-support/browser.js';
 import { createApp } from '../../src/app.js';
 import { hashSecret } from '../../src/domain/secrets.js';
 import { ensureTenant } from '../../src/domain/tenants.js';
@@ -25,55 +26,16 @@ const freshIp = () => {
 };
 const password = 'correct horse battery';
 
-type Send = (path: string, init: RequestInit) => Promise<Response>;
 const defaultApp: Send = (path, init) => t.request(path, init);
 
-/** A cookie jar over app.request, as in accounts.test.ts. */
-class Browser {
-  cookies = new Map<string, string>();
-  readonly headers: Record<string, string>;
-  constructor(
-    headers: Record<string, string> = {},
-    readonly send: Send = defaultApp,
-  ) {
-    this.headers = { 'x-test-client-ip': freshIp(), ...headers };
+/** A browser with its own client address; it can also answer the CLI consent page. */
+class Browser extends TestBrowser {
+  constructor(headers: Record<string, string> = {}, send: Send = defaultApp) {
+    super(send, { 'x-test-client-ip': freshIp(), ...headers });
   }
 
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers({ accept: 'text/html', ...this.headers });
-    for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
-    const jar = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    if (jar) headers.set('cookie', jar);
-    const res = await this.send(path, { ...init, headers });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = '', ...rest] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      if (/max-age=0/i.test(rest.join(';'))) this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(eq + 1));
-    }
-    return res;
-  }
-
-  async csrfFrom(page: string): Promise<string> {
-    const html = await (await this.fetch(page)).text();
-    const field = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (!field) throw new Error(`no csrf field on ${page}`);
-    return field;
-  }
-
-  post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    return this.fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: new URLSearchParams(fields),
-    });
-  }
-
-  async logIn(login: string, secret = password, next?: string) {
-    const page = next ? `/login?next=${encodeURIComponent(next)}` : '/login';
-    const csrf = await this.csrfFrom(page);
-    return this.post('/login', { csrf, login, password: secret, ...(next ? { next } : {}) });
+  override logIn(login: string, secret = password, next?: string) {
+    return super.logIn(login, secret, next);
   }
 
   /** Opens the consent page and submits the decision with the page's own csrf field. */
