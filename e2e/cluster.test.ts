@@ -5,27 +5,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyTestTarget, makeTempDir, testDbKind } from '../test-support/db.js';
 import { describeWithService } from '../test-support/services.js';
 import { makeTarball, skillFiles } from '../test-support/tarball.js';
-import { type SpawnedServer, startServer } from './spawn.js';
+import { freePort, type SpawnedServer, startServer } from './spawn.js';
 
 const rateLimit = 6;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface SharedDatabase {
   databaseUrl: string;

@@ -4,26 +4,13 @@
  * starring at once end with exactly twenty stars.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyTestTarget, testDbKind } from '../test-support/db.js';
 import { makeTarball, skillFiles } from '../test-support/tarball.js';
-import { type SpawnedServer, startServer } from './spawn.js';
+import { freePort, type SpawnedServer, startServer } from './spawn.js';
 
 const attempts = 20;
 const name = 'race-skill';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Outcome {
   /** The step that ended the attempt. */

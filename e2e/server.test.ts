@@ -156,7 +156,8 @@ describe('agentry-server', () => {
       DATA_DIR: `${env.DATA_DIR}-other`,
     });
     expect(badScope.code).not.toBe(0);
-  });
+    // Seven processes in a row, each opening the database: slow on a loaded 2-core machine.
+  }, 120_000);
 
   it('shows and sets the tenant policy on FAIL verdicts', async () => {
     const env = await target();
@@ -168,7 +169,7 @@ describe('agentry-server', () => {
     expect(runBin(serverBin, ['admin', 'tenant-policy', '--refuse-failing-scans', 'maybe'], env).code).toBe(
       64,
     );
-  });
+  }, 120_000);
 
   it.each([
     [{ PORT: 'abc' }, 'PORT'],

@@ -6,29 +6,15 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyTestTarget, makeTempDir, testDbKind } from '../test-support/db.js';
 import { makeTarball, skillFiles } from '../test-support/tarball.js';
-import { type SpawnedServer, startServer } from './spawn.js';
+import { freePort, type SpawnedServer, startServer } from './spawn.js';
 
 const script = join(import.meta.dirname, 'tank-workflow.sh');
 const name = '@acme/my-skill';
 const encoded = encodeURIComponent(name);
-
-/** A port free right now: PUBLIC_URL must name the port before the server listens on it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The JSON documents of a stream that concatenates several (curl prints each response body as is). */
 function jsonDocuments(text: string): unknown[] {

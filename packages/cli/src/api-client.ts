@@ -6,51 +6,130 @@ export class RegistryError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'RegistryError';
   }
 }
 
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
 export interface ClientOptions {
   registry: string;
   token?: string | undefined;
   timeoutMs?: number;
+  /** For tests: an in-process server's request function instead of the network. */
+  fetch?: FetchLike;
 }
+
+/** Largest tarball the CLI downloads; the server's own limit is lower by default. */
+export const maxDownloadBytes = 100 * 1024 * 1024;
 
 export function createClient(options: ClientOptions) {
   const base = options.registry.replace(/\/+$/, '');
-  async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const doFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+
+  async function send(
+    url: string,
+    init: RequestInit,
+    accept: string,
+    timeoutMs = options.timeoutMs ?? 30_000,
+  ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('user-agent', `agentry-cli/${version}`);
-    headers.set('accept', 'application/json');
-    if (options.token) headers.set('authorization', `Bearer ${options.token}`);
-    let res: Response;
+    headers.set('accept', accept);
+    // The token goes only to the registry itself, never to another host a URL points at.
+    if (options.token && url.startsWith(`${base}/`)) headers.set('authorization', `Bearer ${options.token}`);
     try {
-      res = await fetch(`${base}${path}`, {
+      return await doFetch(url, {
         ...init,
         headers,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        redirect: 'follow',
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new RegistryError('unreachable', `cannot reach ${base}: ${(error as Error).message}`, 0);
     }
-    const text = await res.text();
-    let body: unknown;
+  }
+
+  async function failure(res: Response): Promise<RegistryError> {
+    const text = await res.text().catch(() => '');
+    let body: { error?: unknown; message?: unknown; details?: unknown; issues?: unknown } | undefined;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       body = undefined;
     }
-    if (!res.ok) {
-      const envelope = body as { error?: unknown; message?: unknown } | undefined;
-      const code = typeof envelope?.error === 'string' ? envelope.error.toLowerCase() : `http_${res.status}`;
-      const message =
-        typeof envelope?.message === 'string' ? envelope.message : `${res.status} ${res.statusText}`;
-      throw new RegistryError(code, message, res.status);
-    }
-    return body as T;
+    const code = typeof body?.error === 'string' ? body.error.toLowerCase() : `http_${res.status}`;
+    const message = typeof body?.message === 'string' ? body.message : `${res.status} ${res.statusText}`;
+    return new RegistryError(code, message, res.status, body?.details ?? body?.issues);
   }
-  return { base, request };
+
+  async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const res = await send(`${base}${path}`, init, 'application/json');
+    if (!res.ok) throw await failure(res);
+    const text = await res.text();
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      throw new RegistryError('bad_response', `${base}${path} did not answer JSON`, res.status);
+    }
+  }
+
+  /** A status-aware call for flows where non-2xx answers are expected (device-flow polling). */
+  async function requestStatus<T>(
+    path: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: T }> {
+    const res = await send(`${base}${path}`, init, 'application/json');
+    if (!res.ok && res.status !== 410) throw await failure(res);
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+  }
+
+  /** Bytes of a URL (absolute, or relative to the registry), refusing more than `limit`. */
+  async function download(url: string, limit = maxDownloadBytes): Promise<Buffer> {
+    const absolute = /^https?:\/\//.test(url) ? url : `${base}${url}`;
+    // Downloads get longer than API calls: the timeout covers reading the whole body.
+    const res = await send(
+      absolute,
+      {},
+      'application/octet-stream',
+      Math.max(options.timeoutMs ?? 0, 300_000),
+    );
+    if (!res.ok) throw await failure(res);
+    const declared = Number(res.headers.get('content-length') ?? '0');
+    if (declared > limit)
+      throw new RegistryError('payload_too_large', `${absolute} is ${declared} bytes (limit ${limit})`, 0);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    if (res.body) {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        total += chunk.length;
+        if (total > limit)
+          throw new RegistryError('payload_too_large', `${absolute} exceeds ${limit} bytes`, 0);
+        chunks.push(Buffer.from(chunk));
+      }
+    }
+    return Buffer.concat(chunks);
+  }
+
+  async function put(url: string, body: Uint8Array, contentType: string): Promise<void> {
+    const absolute = /^https?:\/\//.test(url) ? url : `${base}${url}`;
+    const res = await send(
+      absolute,
+      { method: 'PUT', body, headers: { 'content-type': contentType } },
+      'application/json',
+      300_000,
+    );
+    if (!res.ok) throw await failure(res);
+  }
+
+  return { base, request, requestStatus, download, put };
 }
 export type RegistryClient = ReturnType<typeof createClient>;
+
+export function jsonBody(value: unknown): RequestInit {
+  return { body: JSON.stringify(value), headers: { 'content-type': 'application/json' } };
+}

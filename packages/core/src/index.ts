@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './install/index.js';
 export * from './integrity.js';
 export * from './manifest.js';
 export * from './names.js';

@@ -162,7 +162,6 @@ describe('static rules', () => {
         "const { spawn } = require('node:child_process');",
         "cp.execFile('git', ['status']);",
         "spawn('ls', ['-la'], { shell: true });",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source text
         'cp.execSync(`git log ${ref}`);',
         "spawn('ls', [], { shell: false });",
         '',
@@ -181,7 +180,6 @@ describe('static rules', () => {
       'a.js': [
         "import { promises as fsp, readFileSync } from 'fs';",
         "import os from 'os';",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source text
         'const dir = `${os.homedir()}/.aws`;',
         "await fsp.readFile(dir + '/credentials', 'utf8');",
         "readFileSync('.env');",
@@ -267,7 +265,6 @@ describe('static rules', () => {
       [
         `import { readFileSync as read${n} } from 'node:fs';`,
         `export function load${n}(name) {`,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source text
         "  const file = path.join(import.meta.dirname, 'data', `${name}.json`);",
         `  const data = JSON.parse(read${n}(file, 'utf8'));`,
         '  return data.items.filter((item) => item.enabled).map((item) => ({ ...item, label: item.name.trim() }));',

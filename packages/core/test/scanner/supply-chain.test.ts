@@ -466,7 +466,6 @@ describe('dynamic_install', () => {
         'a.js': [
           "execSync('npm install ' + pkg);",
           "execSync('npm install left-pad', { stdio: 'inherit' });",
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test.
           'spawn(`yarn add ${name}`);',
           "execSync('npm install');",
           "throw new Error('Dependencies are missing: run npm install first.');",

@@ -239,7 +239,6 @@ describe('absolute_home_path', () => {
     expect(
       run(absoluteHomePath, {
         'SKILL.md': [
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable in the markdown under test.
           '~/.config/x and $HOME/x and ${HOME}/x',
           '/home/<user>/x and /Users/{name}/x and C:\\Users\\%USERNAME%\\x and /home/$USER/x',
           'https://example.com/home/alice/x and file:///Users/bob/x',

@@ -1,0 +1,88 @@
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createClient, RegistryError } from './api-client.js';
+import { configPath, readUserConfig, writeUserConfig } from './config-file.js';
+import { resolveSettings } from './settings.js';
+
+describe('api client', () => {
+  it('sends the token to the registry only, never to another host', async () => {
+    const seen: [string, string | null][] = [];
+    const client = createClient({
+      registry: 'https://registry.example.com/',
+      token: 'agt_secret',
+      fetch: async (url, init) => {
+        seen.push([url, new Headers(init.headers).get('authorization')]);
+        return new Response('{}', { status: 200 });
+      },
+    });
+    await client.request('/api/v1/auth/whoami');
+    await client.download('https://bucket.s3.example.net/t.tgz?sig=1');
+    await client.download('https://registry.example.com.evil.test/t.tgz');
+    expect(seen).toEqual([
+      ['https://registry.example.com/api/v1/auth/whoami', 'Bearer agt_secret'],
+      ['https://bucket.s3.example.net/t.tgz?sig=1', null],
+      ['https://registry.example.com.evil.test/t.tgz', null],
+    ]);
+  });
+
+  it('carries the server error code and refuses oversized downloads', async () => {
+    const client = createClient({
+      registry: 'http://r.test',
+      fetch: async (url) =>
+        url.endsWith('/big')
+          ? new Response('x'.repeat(100), { status: 200 })
+          : new Response(JSON.stringify({ error: 'NOT_FOUND', message: 'no such artifact' }), {
+              status: 404,
+            }),
+    });
+    await expect(client.request('/api/v1/skills/x')).rejects.toMatchObject({
+      code: 'not_found',
+      status: 404,
+    });
+    await expect(client.download('/big', 10)).rejects.toMatchObject({ code: 'payload_too_large' });
+    const down = createClient({
+      registry: 'http://r.test',
+      fetch: async () => Promise.reject(new Error('ECONNREFUSED')),
+    });
+    await expect(down.request('/health')).rejects.toBeInstanceOf(RegistryError);
+    await expect(down.request('/health')).rejects.toMatchObject({ code: 'unreachable' });
+  });
+});
+
+describe('config file and settings', () => {
+  it('writes 0600 in a 0700 folder, tightens a wider mode, and ranks flag > env > config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentry-config-'));
+    try {
+      const env = { AGENTRY_CONFIG_DIR: join(dir, 'cfg') };
+      writeUserConfig(env, {
+        registry: 'https://saved.example',
+        auth: { 'https://saved.example': { token: 'agt_saved' } },
+      });
+      expect(statSync(configPath(env)).mode & 0o777).toBe(0o600);
+      expect(statSync(env.AGENTRY_CONFIG_DIR).mode & 0o777).toBe(0o700);
+      chmodSync(configPath(env), 0o644);
+      expect(readUserConfig(env).registry).toBe('https://saved.example');
+      expect(statSync(configPath(env)).mode & 0o777).toBe(0o600);
+      expect(resolveSettings({}, env)).toMatchObject({
+        registry: 'https://saved.example',
+        token: 'agt_saved',
+        tokenSource: 'config',
+      });
+      expect(resolveSettings({}, { ...env, AGENTRY_TOKEN: 'agt_env' })).toMatchObject({
+        token: 'agt_env',
+        tokenSource: 'env',
+      });
+      expect(resolveSettings({ token: 'agt_flag', registry: 'https://other.example/' }, env)).toMatchObject({
+        registry: 'https://other.example',
+        token: 'agt_flag',
+        tokenSource: 'flag',
+      });
+      // A token saved for one registry is not used for another.
+      expect(resolveSettings({ registry: 'https://other.example' }, env).tokenSource).toBe('none');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
