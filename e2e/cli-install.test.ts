@@ -6,15 +6,14 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFrontmatter } from '@agentry/core';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmptyTestTarget, makeTempDir, testDbKind } from '../test-support/db.js';
-import { cliBin, freePort, runBin, type SpawnedServer, startServer } from './spawn.js';
+import { makeTempDir, testDbKind } from '../test-support/db.js';
+import { type AdminServer, cliBin, runBin, type SpawnedServer, startAdminServer } from './spawn.js';
 
 const walk = (dir: string): string[] =>
   existsSync(dir)
@@ -25,9 +24,9 @@ const walk = (dir: string): string[] =>
     : [];
 
 describe(`agentry CLI end to end (${testDbKind()})`, () => {
-  const token = `agt_${randomBytes(32).toString('base64url')}`;
+  let admin: AdminServer;
   let server: SpawnedServer;
-  let cleanup: () => Promise<void>;
+  let token: string;
   let dataDir: string;
   let root: string;
   let env: Record<string, string>;
@@ -42,17 +41,8 @@ describe(`agentry CLI end to end (${testDbKind()})`, () => {
   };
 
   beforeAll(async () => {
-    const target = await createEmptyTestTarget();
-    cleanup = target.cleanup;
-    dataDir = target.dataDir;
-    const port = await freePort();
-    server = await startServer({
-      DATA_DIR: target.dataDir,
-      DATABASE_URL: target.databaseUrl,
-      AGENTRY_ADMIN_TOKEN: token,
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
+    admin = await startAdminServer();
+    ({ server, token, dataDir } = admin);
     root = makeTempDir('cli-e2e');
     mkdirSync(join(root, 'home'));
     env = {
@@ -64,8 +54,7 @@ describe(`agentry CLI end to end (${testDbKind()})`, () => {
   }, 60_000);
 
   afterAll(async () => {
-    await server?.stop('SIGKILL');
-    await cleanup?.();
+    await admin?.close();
     if (root) rmSync(root, { recursive: true, force: true });
   });
 

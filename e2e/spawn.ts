@@ -1,8 +1,10 @@
 /** Spawns the built binaries the way an operator runs them, and waits for the server to listen. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
+import { createEmptyTestTarget } from '../test-support/db.js';
 
 const root = join(import.meta.dirname, '..');
 export const serverBin = join(root, 'packages/server/bin/agentry-server.js');
@@ -96,4 +98,37 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+export interface AdminServer {
+  server: SpawnedServer;
+  /** The AGENTRY_ADMIN_TOKEN the server was started with. */
+  token: string;
+  dataDir: string;
+  /** Stops the server and drops its database. */
+  close(): Promise<void>;
+}
+
+/** A server on an empty database of its own, on a port chosen up front (PUBLIC_URL names it), with an admin token. */
+export async function startAdminServer(env: Record<string, string> = {}): Promise<AdminServer> {
+  const target = await createEmptyTestTarget();
+  const token = `agt_${randomBytes(32).toString('base64url')}`;
+  const port = await freePort();
+  const server = await startServer({
+    DATA_DIR: target.dataDir,
+    DATABASE_URL: target.databaseUrl,
+    AGENTRY_ADMIN_TOKEN: token,
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...env,
+  });
+  return {
+    server,
+    token,
+    dataDir: target.dataDir,
+    close: async () => {
+      await server.stop('SIGKILL');
+      await target.cleanup();
+    },
+  };
 }

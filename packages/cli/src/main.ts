@@ -30,7 +30,7 @@ import { type CommandSpec, runCompletions } from './commands/completions.js';
 import { type CommandContext, createContext, requireToken } from './commands/context.js';
 import { formatDoctor, runDoctor } from './commands/doctor.js';
 import { formatHealth, runHealth } from './commands/health.js';
-import { formatInit, runInit } from './commands/init.js';
+import { formatInit, formatTemplate, runInit, runInitFromTemplate } from './commands/init.js';
 import {
   formatInstall,
   formatList,
@@ -116,6 +116,21 @@ function output<T>(data: T, human: (value: T, paint: Paint) => string): void {
 
 function examples(command: CommanderCommand, lines: string[]): CommanderCommand {
   return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
+}
+
+interface InitFlags {
+  name?: string;
+  description?: string;
+  dir?: string;
+  force?: boolean;
+  template?: string;
+}
+
+interface PublishFlags {
+  dryRun?: boolean;
+  private?: boolean;
+  visibility?: 'public' | 'private' | 'team';
+  scope?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -337,19 +352,20 @@ examples(
 )
   .option('--dry-run', 'show the files, integrity and local verdict; send nothing')
   .option('--private', 'publish as private (overrides the manifest)')
-  .addOption(new Option('--visibility <visibility>', 'public or private').choices(['public', 'private']))
-  .action(
-    async (
-      dir: string,
-      options: { dryRun?: boolean; private?: boolean; visibility?: 'public' | 'private' },
-    ) => {
-      const visibility = options.private ? 'private' : options.visibility;
-      output(
-        await runPublish(context(), dir, { dryRun: options.dryRun === true, visibility }),
-        formatPublish,
-      );
-    },
-  );
+  .addOption(
+    new Option(
+      '--visibility <visibility>',
+      'public, private, or team (members of the owning org only)',
+    ).choices(['public', 'private', 'team']),
+  )
+  .option('--scope <org>', 'publish an unscoped name as @org/name (AI Toolkit: --team)')
+  .action(async (dir: string, options: PublishFlags) => {
+    const visibility = options.private ? 'private' : options.visibility;
+    output(
+      await runPublish(context(), dir, { dryRun: options.dryRun === true, visibility, scope: options.scope }),
+      formatPublish,
+    );
+  });
 
 examples(
   program
@@ -360,15 +376,23 @@ examples(
       'skill, agent, command, prompt, instruction, hook, mcp, template, config or pack',
       'skill',
     ),
-  ['agentry init', 'agentry init agent --name @acme/reviewer', 'agentry init pack --dir ./my-pack'],
+  [
+    'agentry init',
+    'agentry init agent --name @acme/reviewer',
+    'agentry init pack --dir ./my-pack',
+    'agentry init --template @acme/service-starter   # apply a template artifact from the registry',
+  ],
 )
   .option('--name <name>', 'artifact name (default: the folder name)')
   .option('--description <text>', 'one-line description')
   .option('--dir <dir>', 'folder to create it in (default: here)')
   .option('--force', 'overwrite existing files')
-  .action((kind: string, options: { name?: string; description?: string; dir?: string; force?: boolean }) =>
-    output(runInit(context(), kind, options), formatInit),
-  );
+  .option('--template <name[@version]>', 'copy a template artifact from the registry into the folder instead')
+  .action(async (kind: string, options: InitFlags) => {
+    if (options.template)
+      output(await runInitFromTemplate(context(), options.template, options), formatTemplate);
+    else output(runInit(context(), kind, options), formatInit);
+  });
 
 examples(
   program
@@ -429,11 +453,10 @@ token
   .argument('<id>')
   .action(async (id: string) => output(await runTokenRevoke(context(), id), (r) => `revoked ${r.id}`));
 
-const org = examples(program.command('org').description('orgs and their members'), [
-  'agentry org create acme "Acme Inc"',
-  'agentry org add acme alice --role admin',
-  'agentry org info acme',
-]);
+const org = examples(
+  program.command('org').alias('team').description('orgs (AI Toolkit: teams) and their members'),
+  ['agentry org create acme "Acme Inc"', 'agentry org add acme alice --role admin', 'agentry org info acme'],
+);
 org
   .command('create')
   .description('create an org (you become its owner)')

@@ -13,32 +13,40 @@ const semverRange = z
   .max(100)
   .refine((value) => semver.validRange(value) !== null, 'Invalid semver range.');
 
-export const manifestSchema = z.looseObject({
-  name: z
-    .string()
-    .max(maxArtifactNameLength)
-    .regex(
-      artifactNamePattern,
-      'Names are lower-case letters, digits and hyphens, optionally scoped as @org/name.',
-    ),
-  version: z
-    .string()
-    .max(64)
-    .refine(
-      (value) => semver.valid(value) !== null && semver.clean(value) === value,
-      'Invalid semver string.',
-    ),
-  description: z.string().trim().min(1, 'A description is required.').max(500),
-  visibility: z.enum(['public', 'private']),
-  permissions: permissionsSchema,
-  repository: z
-    .url({ protocol: /^https?$/ })
-    .max(500)
-    .optional(),
-  kind: z.enum(artifactKinds).default('skill'),
-  /** Dependencies on other artifacts: name → semver range (Tank calls this `skills`). */
-  skills: z.record(z.string().regex(artifactNamePattern).max(maxArtifactNameLength), semverRange).optional(),
-  keywords: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
-  license: z.string().max(100).optional(),
-});
+export const manifestSchema = z
+  .looseObject({
+    name: z
+      .string()
+      .max(maxArtifactNameLength)
+      .regex(
+        artifactNamePattern,
+        'Names are lower-case letters, digits and hyphens, optionally scoped as @org/name.',
+      ),
+    version: z
+      .string()
+      .max(64)
+      .refine(
+        (value) => semver.valid(value) !== null && semver.clean(value) === value,
+        'Invalid semver string.',
+      ),
+    description: z.string().trim().min(1, 'A description is required.').max(500),
+    /** `team`: members of the owning org only (AI Toolkit's third visibility); needs a scoped name. */
+    visibility: z.enum(['public', 'private', 'team']),
+    permissions: permissionsSchema,
+    repository: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .optional(),
+    kind: z.enum(artifactKinds).default('skill'),
+    /** Dependencies on other artifacts: name → semver range (Tank calls this `skills`). */
+    skills: z
+      .record(z.string().regex(artifactNamePattern).max(maxArtifactNameLength), semverRange)
+      .optional(),
+    keywords: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+    license: z.string().max(100).optional(),
+  })
+  .refine((manifest) => manifest.visibility !== 'team' || manifest.name.startsWith('@'), {
+    message: 'Team visibility needs a scoped name (@team/name).',
+    path: ['visibility'],
+  });
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -13,6 +13,10 @@ import { apiRateLimit } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import { securityHeaders } from './http/security-headers.js';
 import { resolveTenant } from './http/tenant.js';
+import { aitkArtifactRoutes } from './routes/ai-toolkit/artifacts.js';
+import { aitkAuthRoutes } from './routes/ai-toolkit/auth.js';
+import { aitkTeamRoutes } from './routes/ai-toolkit/teams.js';
+import { aitkVersionRoutes } from './routes/ai-toolkit/versions.js';
 import { blobRoutes } from './routes/blobs.js';
 import { healthRoutes } from './routes/health.js';
 import { tankAuthRoutes } from './routes/tank/auth.js';
@@ -70,8 +74,9 @@ export function createApp(deps: AppDeps) {
       throw new AgentryError('payload_too_large');
     },
   });
-  // JSON API bodies are small; the scan upload has its own, larger limit (routes/tank/scan.ts).
-  app.use('/api/*', (c, next) => (c.req.path === '/api/v1/scan' ? next() : jsonBodyLimit(c, next)));
+  // JSON API bodies are small; uploads (Tank's scan, AI Toolkit's multipart publish) have their own limits.
+  const uploadPath = /^\/api\/v1\/(?:scan|artifacts\/[^/]+\/[^/]+\/versions)$/;
+  app.use('/api/*', (c, next) => (uploadPath.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
 
   app.route('/', healthRoutes(deps));
   if (deps.blobs.kind === 'fs') app.route('/', blobRoutes(deps));
@@ -86,7 +91,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const tenantMiddleware = resolveTenant(deps.tenants, deps.config.baseDomain, deps.config.defaultTenant);
-  const authMiddleware = authenticate(deps.db);
+  const authMiddleware = authenticate(deps.db, deps.secret);
   app.use('*', async (c, next) => {
     if (tenantFree.test(c.req.path)) return next();
     return tenantMiddleware(c, async () => {
@@ -109,6 +114,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', tankBadgeRoutes(deps));
   app.route('/', tankScanRoutes(deps));
   app.route('/', tankSearchRoutes(deps));
+  app.route('/', aitkAuthRoutes(deps));
+  app.route('/', aitkArtifactRoutes(deps));
+  app.route('/', aitkVersionRoutes(deps));
+  app.route('/', aitkTeamRoutes(deps));
   app.route('/', accountPages(deps));
 
   const openApiConfig = {

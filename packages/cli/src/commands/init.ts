@@ -7,7 +7,9 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type ArtifactKind, artifactKinds } from '@agentry/core';
 import { CliError } from '../cli-error.js';
+import { verifyDownload } from '../install/resolve.js';
 import type { CommandContext } from './context.js';
+import { splitSpec } from './search.js';
 
 export interface InitOptions {
   name?: string | undefined;
@@ -117,5 +119,69 @@ export function formatInit(result: InitResult): string {
     ...result.files.map((file) => `    ${file}`),
     '',
     'Next: agentry scan . && agentry publish --dry-run',
+  ].join('\n');
+}
+
+export interface TemplateResult {
+  template: string;
+  version: string;
+  dir: string;
+  files: string[];
+  hints: string[];
+}
+
+/** Files of a template that describe it rather than belong in the project. */
+const templateMeta = new Set(['tank.json', 'skills.json', 'aitk-artifact.json', 'template.json']);
+
+/**
+ * `init --template <name>[@version]` (AI Toolkit's `init [template]`): a template artifact from the
+ * registry, verified like any install, copied into the folder. Existing files are kept unless --force.
+ */
+export async function runInitFromTemplate(
+  ctx: CommandContext,
+  spec: string,
+  options: InitOptions = {},
+): Promise<TemplateResult> {
+  const { name, range } = splitSpec(spec);
+  const version = range ?? (await ctx.registry.getArtifact(name)).latestVersion;
+  if (!version)
+    throw new CliError('no_matching_version', `${name} has no published version`, `agentry info ${name}`);
+  const detail = await ctx.registry.getVersion(name, version);
+  const payload = verifyDownload(detail, await ctx.client.download(detail.downloadUrl), undefined);
+  const dir = resolve(ctx.cwd, options.dir ?? '.');
+  const files = [...payload.files.keys()].filter((path) => !templateMeta.has(path)).sort();
+  const existing = files.filter((file) => existsSync(join(dir, file)));
+  if (existing.length > 0 && !options.force)
+    throw new CliError(
+      'usage',
+      `${existing.join(', ')} already exist in ${dir}`,
+      'pass --force to overwrite them',
+    );
+  for (const file of files) {
+    const full = join(dir, file);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, payload.files.get(file) as Buffer, {
+      mode: (payload.modes.get(file) ?? 0o644) & 0o111 ? 0o755 : 0o644,
+    });
+  }
+  let hints: string[] = [];
+  const meta = payload.files.get('template.json');
+  if (meta) {
+    try {
+      const parsed = JSON.parse(meta.toString('utf8')) as { postInstallHints?: unknown };
+      if (Array.isArray(parsed.postInstallHints))
+        hints = parsed.postInstallHints.filter((h): h is string => typeof h === 'string');
+    } catch {
+      hints = [];
+    }
+  }
+  return { template: name, version, dir, files, hints };
+}
+
+export function formatTemplate(result: TemplateResult): string {
+  return [
+    `Applied ${result.template}@${result.version} to ${result.dir}:`,
+    ...result.files.map((file) => `    ${file}`),
+    ...(result.hints.length > 0 ? ['', ...result.hints.map((hint) => `• ${hint}`)] : []),
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import { type CliSandbox, errorCodeOf, nextSandbox } from '../../../../test-supp
 import { makeTempDir } from '../../../../test-support/db.js';
 import { parseIgnore } from '../ignore.js';
 import { listPackEntries, packDirectory } from '../pack.js';
-import { runInit } from './init.js';
+import { runInit, runInitFromTemplate } from './init.js';
 import { runInstallCommand } from './install.js';
 import { readPublishManifest, runPublish } from './publish.js';
 import { runScan } from './scan.js';
@@ -183,5 +183,39 @@ describe('agentry publish', () => {
     runInit(s.context(), 'skill', { dir: fine, name: 'fine-skill' });
     expect(await errorCodeOf(() => runPublish(s.context({ token: undefined }), fine))).toBe('not_logged_in');
     expect(await errorCodeOf(() => runPublish(s.context(), join(s.root, 'nowhere')))).toBe('usage');
+  });
+});
+
+describe('agentry init --template', () => {
+  it('applies a template artifact from the registry, verified, without its own manifest', async () => {
+    const s = sandbox();
+    const source = join(s.root, 'starter');
+    runInit(s.context(), 'template', { dir: source, name: 'starter' });
+    writeFileSync(
+      join(source, 'template.json'),
+      JSON.stringify({ entries: [], postInstallHints: ['Run agentry install next.'] }),
+    );
+    expect((await runPublish(s.context(), source)).published?.status).toBe('published');
+    const target = join(s.root, 'applied');
+    const applied = await runInitFromTemplate(s.context(), 'starter', { dir: target });
+    expect(applied).toEqual(
+      expect.objectContaining({
+        version: '0.1.0',
+        files: [
+          'README.md',
+          'commands/summarise.md',
+          'instructions/style.md',
+          'skills/starter-helper/SKILL.md',
+        ],
+        hints: ['Run agentry install next.'],
+      }),
+    );
+    expect(existsSync(join(target, 'tank.json'))).toBe(false);
+    expect(await errorCodeOf(() => runInitFromTemplate(s.context(), 'starter', { dir: target }))).toBe(
+      'usage',
+    );
+    expect(
+      await errorCodeOf(() => runInitFromTemplate(s.context(), 'starter@9.0.0', { dir: join(s.root, 'x') })),
+    ).toBe('not_found');
   });
 });

@@ -23,7 +23,9 @@ import { type CommandContext, requireToken } from './context.js';
 
 export interface PublishOptions {
   dryRun?: boolean;
-  visibility?: 'public' | 'private' | undefined;
+  visibility?: 'public' | 'private' | 'team' | undefined;
+  /** Publish an unscoped name under this org (team): `name` becomes `@scope/name`. */
+  scope?: string | undefined;
 }
 
 export interface PublishResult {
@@ -134,6 +136,18 @@ export async function runPublish(
     throw new CliError('usage', `${dir} is not a folder`, 'agentry publish [dir]');
   const { manifest: raw, source } = readPublishManifest(root);
   if (options.visibility) raw.visibility = options.visibility;
+  if (options.scope) {
+    const current = String(raw.name ?? '');
+    const bare = current.replace(/^@[^/]+\//, '');
+    if (current.startsWith('@') && !current.startsWith(`@${options.scope}/`)) {
+      throw new CliError(
+        'usage',
+        `${current} is already scoped to another org than ${options.scope}`,
+        'drop --scope, or change the name',
+      );
+    }
+    raw.name = `@${options.scope}/${bare}`;
+  }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

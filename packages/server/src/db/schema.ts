@@ -37,6 +37,7 @@ export interface OrgsTable {
   tenant_id: string;
   slug: string;
   name: string;
+  description: Generated<string>;
   created_at: Timestamp;
 }
 

@@ -55,3 +55,31 @@ export async function refreshWeeklyDownloads(db: Kysely<Database>): Promise<void
     ) w ON w.package_id = q.id
     WHERE p.id = q.id AND p.downloads_7d IS DISTINCT FROM coalesce(w.n, 0)`.execute(db);
 }
+
+/** Downloads per ISO week (weeks start on Monday) over the last `weeks` weeks, oldest first, zeros kept. */
+export async function weeklyDownloads(
+  db: Kysely<Database>,
+  packageId: string,
+  weeks = 12,
+): Promise<{ week_start: string; downloads: number }[]> {
+  const monday = new Date();
+  monday.setUTCHours(0, 0, 0, 0);
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+  const starts = Array.from({ length: weeks }, (_, i) =>
+    new Date(monday.getTime() - (weeks - 1 - i) * 7 * 86_400_000).toISOString().slice(0, 10),
+  );
+  const rows = await db
+    .selectFrom('downloads_daily')
+    .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), (eb) => eb.fn.sum<number>('count').as('n')])
+    .where('package_id', '=', packageId)
+    .where('day', '>=', sql<string>`${starts[0]}::date`)
+    .groupBy('day')
+    .execute();
+  const counts = new Map(starts.map((start) => [start, 0]));
+  for (const row of rows) {
+    // The week a day belongs to is the last week start on or before it.
+    const week = starts.filter((start) => start <= row.day).at(-1);
+    if (week) counts.set(week, (counts.get(week) ?? 0) + Number(row.n));
+  }
+  return starts.map((start) => ({ week_start: start, downloads: counts.get(start) ?? 0 }));
+}

@@ -43,12 +43,17 @@ export async function findOrgRole(
 
 export async function createOrg(
   db: Kysely<Database>,
-  input: { tenantId: string; slug: string; name: string; ownerId: string },
+  input: { tenantId: string; slug: string; name: string; ownerId: string; description?: string | undefined },
 ): Promise<Org> {
   return db.transaction().execute(async (trx) => {
     const org = await trx
       .insertInto('orgs')
-      .values({ tenant_id: input.tenantId, slug: input.slug, name: input.name })
+      .values({
+        tenant_id: input.tenantId,
+        slug: input.slug,
+        name: input.name,
+        description: input.description ?? '',
+      })
       .onConflict((oc) => oc.columns(['tenant_id', 'slug']).doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -83,7 +88,7 @@ export function listOrgsOfUser(db: Kysely<Database>, tenantId: string, userId: s
   return db
     .selectFrom('org_members as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
-    .select(['o.slug', 'o.name', 'm.role', 'o.created_at as createdAt'])
+    .select(['o.slug', 'o.name', 'o.description', 'm.role', 'o.created_at as createdAt'])
     .where('o.tenant_id', '=', tenantId)
     .where('m.user_id', '=', userId)
     .orderBy('o.slug')

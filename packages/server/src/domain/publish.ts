@@ -37,6 +37,27 @@ export interface PublishDeps extends EmbeddingDeps {
   scanner: ScanPool;
 }
 
+/** The publish dependencies out of the app's. */
+export function publishDepsOf(deps: {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  config: { maxUploadBytes: number };
+  scanner: ScanPool;
+  embedder?: EmbeddingDeps['embedder'];
+  vector?: EmbeddingDeps['vector'];
+  logger?: EmbeddingDeps['logger'];
+}): PublishDeps {
+  return {
+    db: deps.db,
+    blobs: deps.blobs,
+    maxUploadBytes: deps.config.maxUploadBytes,
+    scanner: deps.scanner,
+    embedder: deps.embedder,
+    vector: deps.vector,
+    logger: deps.logger,
+  };
+}
+
 export interface InitiateInput {
   tenantId: string;
   viewer: Viewer & { userId: string };
@@ -489,4 +510,95 @@ export async function sweepStalePublishes(deps: Pick<PublishDeps, 'db' | 'blobs'
     )
     .execute();
   return stale.length;
+}
+
+export interface PublishArchiveInput extends InitiateInput {
+  bytes: Buffer;
+}
+
+/**
+ * A one-shot publish (AI Toolkit's multipart upload): the same reserve → store → verify-and-scan steps
+ * as the two-phase publish, with the server holding the bytes, so every surface publishes alike.
+ */
+export async function publishArchive(
+  deps: PublishDeps,
+  input: PublishArchiveInput,
+): Promise<ConfirmResult & { packageId: string; versionId: string }> {
+  if (input.bytes.length > deps.maxUploadBytes) {
+    throw new AgentryError('payload_too_large', { details: { maxBytes: deps.maxUploadBytes } });
+  }
+  const reserved = await initiatePublish(deps, input);
+  await deps.blobs.put(tarballKey(input.tenantId, reserved.versionId), input.bytes, {
+    maxBytes: deps.maxUploadBytes,
+    contentType: 'application/gzip',
+  });
+  const result = await confirmPublish(deps, {
+    tenantId: input.tenantId,
+    viewer: input.viewer,
+    skillId: reserved.skillId,
+    versionId: reserved.versionId,
+    integrity: computeIntegrity(input.bytes),
+    readme: input.readme,
+  });
+  return { ...result, packageId: reserved.skillId, versionId: reserved.versionId };
+}
+
+export interface ReservePackageInput {
+  tenantId: string;
+  viewer: Viewer & { userId: string };
+  name: string;
+  kind: string;
+  visibility: 'public' | 'private' | 'team';
+  description: string;
+  keywords: string[];
+  toolTargets: string[];
+}
+
+/**
+ * Registers an artifact before its first version (AI Toolkit's `POST /artifacts`). Readers see it only
+ * once a version is published; its publisher sees it at once. An existing name is a conflict.
+ */
+export async function reservePackage(db: Kysely<Database>, input: ReservePackageInput): Promise<Package> {
+  const name = parseArtifactName(input.name);
+  if (!name)
+    throw new AgentryError('validation_error', { issues: [{ path: ['name'], message: 'Invalid name.' }] });
+  if (input.visibility === 'team' && !name.scope) {
+    throw new AgentryError('validation_error', {
+      issues: [{ path: ['visibility'], message: 'Team visibility needs a team: pass "team".' }],
+    });
+  }
+  const org = name.scope
+    ? await assertScopeMembership(db, input.tenantId, name.scope, input.viewer.userId)
+    : undefined;
+  const inserted = await db
+    .insertInto('packages')
+    .values({
+      tenant_id: input.tenantId,
+      name: name.full,
+      scope: name.scope,
+      org_id: org?.id ?? null,
+      kind: input.kind,
+      visibility: input.visibility,
+      description: input.description,
+      keywords: input.keywords,
+      tool_targets: input.toolTargets,
+      tags: [...new Set(input.keywords.map((k) => k.toLowerCase().trim()).filter(Boolean))],
+      publisher_id: input.viewer.userId,
+      name_norm: foldSearchText(name.full),
+      bare_norm: foldSearchText(name.bare),
+      description_norm: foldSearchText(input.description),
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!inserted) throw new AgentryError('conflict', { message: `"${name.full}" already exists.` });
+  await recordAudit(db, {
+    tenantId: input.tenantId,
+    action: 'package.create',
+    actorUserId: input.viewer.userId,
+    targetType: 'package',
+    targetId: inserted.id,
+    data: { name: name.full },
+  });
+  return inserted;
 }

@@ -59,3 +59,24 @@ export async function deleteExpiredSessions(db: Kysely<Database>): Promise<numbe
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** The user of a live session by its id (a session JWT names its session this way). */
+export async function findSessionById(
+  db: Kysely<Database>,
+  tenantId: string,
+  sessionId: string,
+): Promise<{ sessionId: string; user: User } | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return undefined;
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('u')
+    .select(['s.id as session_id', 's.tenant_id as session_tenant', 's.expires_at'])
+    .where('s.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!row || row.session_tenant !== tenantId || row.disabled_at || row.expires_at.getTime() <= Date.now()) {
+    return undefined;
+  }
+  const { session_id, session_tenant, expires_at, ...user } = row;
+  return { sessionId: session_id, user };
+}

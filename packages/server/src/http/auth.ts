@@ -10,43 +10,78 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { scopesOfTenantRole } from '../domain/access.js';
 import { authenticateApiToken } from '../domain/api-tokens.js';
-import { findSessionUser } from '../domain/sessions.js';
+import { verifySessionJwt } from '../domain/session-jwt.js';
+import { findSessionById, findSessionUser } from '../domain/sessions.js';
 import { findTenantRole } from '../domain/users.js';
 import type { AppEnv, Principal } from './context.js';
-import { surfaceOf } from './surfaces.js';
+import { type Surface, surfaceOf } from './surfaces.js';
 
 export const sessionCookie = 'agentry_session';
 
-export function authenticate(db: Kysely<Database>): MiddlewareHandler<AppEnv> {
+export function authenticate(db: Kysely<Database>, secret: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const tenant = c.get('tenant');
-    const authorization = c.req.header('authorization');
-    if (surfaceOf(c.req.path) !== 'web') {
-      if (authorization !== undefined) {
-        const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-        const found = match?.[1] ? await authenticateApiToken(db, tenant.id, match[1]) : undefined;
-        if (!found) {
-          c.set('authFailed', true);
-          return next();
-        }
-        c.set('principal', {
-          user: found.user,
-          scopes: found.token.scopes as TokenScope[],
-          via: 'token',
-          tokenId: found.token.id,
-        });
-      }
+    const surface = surfaceOf(c.req.path);
+    if (surface !== 'web') {
+      const principal = await principalOfApiRequest(db, secret, tenant.id, surface, {
+        authorization: c.req.header('authorization'),
+        apiToken: c.req.header('x-api-token'),
+      });
+      if (principal === 'invalid') c.set('authFailed', true);
+      else if (principal) c.set('principal', principal);
     } else {
-      const secret = getCookie(c, sessionCookie);
-      const session = secret ? await findSessionUser(db, tenant.id, secret) : undefined;
-      if (session) {
-        const role = await findTenantRole(db, tenant.id, session.user.id);
-        // A web session acts with the powers of the user's tenant role.
-        const scopes = scopesOfTenantRole(role);
-        c.set('principal', { user: session.user, scopes, via: 'session', sessionId: session.sessionId });
-      }
+      const cookie = getCookie(c, sessionCookie);
+      const session = cookie ? await findSessionUser(db, tenant.id, cookie) : undefined;
+      if (session) c.set('principal', await sessionPrincipal(db, tenant.id, session));
     }
     await next();
+  };
+}
+
+/** A web session acts with the powers of the user's tenant role. */
+async function sessionPrincipal(
+  db: Kysely<Database>,
+  tenantId: string,
+  session: { sessionId: string; user: Principal['user'] },
+): Promise<Principal> {
+  const role = await findTenantRole(db, tenantId, session.user.id);
+  return {
+    user: session.user,
+    scopes: scopesOfTenantRole(role),
+    via: 'session',
+    sessionId: session.sessionId,
+  };
+}
+
+/**
+ * API credentials: `Authorization: Bearer agt_…` everywhere; AI Toolkit also documents
+ * `X-API-Token: <token>` and `Authorization: Bearer <web-session JWT>` (see domain/session-jwt.ts).
+ */
+async function principalOfApiRequest(
+  db: Kysely<Database>,
+  secret: string,
+  tenantId: string,
+  surface: Surface,
+  headers: { authorization: string | undefined; apiToken: string | undefined },
+): Promise<Principal | 'invalid' | undefined> {
+  const bearer =
+    headers.authorization === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization)?.[1];
+  if (headers.authorization !== undefined && !bearer) return 'invalid';
+  const raw = bearer ?? (surface === 'ai-toolkit' ? headers.apiToken?.trim() : undefined);
+  if (raw === undefined) return undefined;
+  if (surface === 'ai-toolkit' && bearer && !bearer.startsWith('agt_')) {
+    const claims = verifySessionJwt(secret, bearer);
+    const session =
+      claims && claims.tid === tenantId ? await findSessionById(db, tenantId, claims.sid) : undefined;
+    return session ? sessionPrincipal(db, tenantId, session) : 'invalid';
+  }
+  const found = await authenticateApiToken(db, tenantId, raw);
+  if (!found) return 'invalid';
+  return {
+    user: found.user,
+    scopes: found.token.scopes as TokenScope[],
+    via: 'token',
+    tokenId: found.token.id,
   };
 }
 

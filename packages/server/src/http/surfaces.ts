@@ -4,7 +4,7 @@
  */
 import { type AgentryError, type ErrorCode, errorCatalogue } from '@agentry/core';
 
-export type Surface = 'tank' | 'skill-pool' | 'web';
+export type Surface = 'tank' | 'ai-toolkit' | 'skill-pool' | 'web';
 
 export interface RenderedError {
   status: number;
@@ -19,6 +19,13 @@ interface SurfaceRule {
 const surfaces: SurfaceRule[] = [
   // The CLI login consent screen is a browser page that happens to live under Tank's API path.
   { surface: 'web', matches: (path) => path === '/api/v1/cli-auth/authorize' },
+  {
+    surface: 'ai-toolkit',
+    matches: (path) =>
+      /^\/api\/v1\/(?:artifacts|teams)(?:\/|$)/.test(path) ||
+      path === '/api/v1/auth/cli-token' ||
+      path === '/api/v1/auth/verify',
+  },
   {
     surface: 'skill-pool',
     matches: (path) => path.startsWith('/v1/') || path === '/v1' || path === '/health',
@@ -72,6 +79,18 @@ export function renderError(surface: Surface, error: AgentryError): RenderedErro
       };
     case 'skill-pool':
       return { status: error.status, body: { error: skillPoolCode(error), message } };
+    case 'ai-toolkit':
+      // AI Toolkit documents `{ error, message }`; field problems ride along as `details.issues`.
+      return {
+        status: error.status,
+        body: {
+          error: error.code,
+          message,
+          ...(error.issues || error.details
+            ? { details: { ...error.details, ...(error.issues ? { issues: error.issues } : {}) } }
+            : {}),
+        },
+      };
     case 'web':
       return {
         status: error.status,

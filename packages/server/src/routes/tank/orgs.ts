@@ -161,7 +161,17 @@ export function tankOrgRoutes(deps: AppDeps) {
   app.openapi(routes.mine, async (c) => {
     const principal = requirePrincipal(c);
     const orgs = await listOrgsOfUser(deps.db, c.get('tenant').id, principal.user.id);
-    return c.json({ orgs: orgs.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })) }, 200);
+    return c.json(
+      {
+        orgs: orgs.map((o) => ({
+          slug: o.slug,
+          name: o.name,
+          role: o.role,
+          createdAt: o.createdAt.toISOString(),
+        })),
+      },
+      200,
+    );
   });
 
   const listMembers = async (orgId: string) =>

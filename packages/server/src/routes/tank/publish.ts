@@ -2,7 +2,7 @@
 import { manifestSchema } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
-import { confirmPublish, initiatePublish } from '../../domain/publish.js';
+import { confirmPublish, initiatePublish, publishDepsOf } from '../../domain/publish.js';
 import { requireScope } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { tolerateWrappedLines } from '../../http/tolerant-json.js';
@@ -78,15 +78,7 @@ const confirm = createRoute({
 
 export function tankPublishRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  const publishDeps = {
-    db: deps.db,
-    blobs: deps.blobs,
-    maxUploadBytes: deps.config.maxUploadBytes,
-    scanner: deps.scanner,
-    embedder: deps.embedder,
-    vector: deps.vector,
-    logger: deps.logger,
-  };
+  const publishDeps = publishDepsOf(deps);
 
   app.openapi(publish, async (c) => {
     const principal = requireScope(c, 'skills:publish');

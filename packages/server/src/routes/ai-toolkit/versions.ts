@@ -1,0 +1,197 @@
+/**
+ * AI Toolkit versions: `POST …/versions` (multipart: version, tarball, changelog) through the same
+ * publish pipeline and scan as Tank's two-phase publish, and `GET …/versions/:version/download`.
+ */
+import { AgentryError, type Manifest, manifestSchema, readArchive } from '@agentry/core';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps } from '../../app-deps.js';
+import { recordDownload } from '../../domain/downloads.js';
+import { publishArchive, publishDepsOf } from '../../domain/publish.js';
+import { readBlob } from '../../domain/versions.js';
+import { requireScope, viewerOf } from '../../http/auth.js';
+import type { AppEnv } from '../../http/context.js';
+import { aitkErrors, json, resolveArtifact, ScopeName } from './common.js';
+
+const ArtifactVersion = z
+  .object({
+    id: z.string(),
+    artifact_id: z.string(),
+    version: z.string(),
+    changelog: z.string().nullable(),
+    integrity: z.string(),
+    size_bytes: z.number().int(),
+    verdict: z.string(),
+    audit_score: z.number().int(),
+    status: z.literal('published'),
+  })
+  .openapi('AitkArtifactVersion');
+
+const publish = createRoute({
+  method: 'post',
+  path: '/api/v1/artifacts/{scope}/{name}/versions',
+  tags: ['ai-toolkit'],
+  summary: 'Publish a version from a tarball (multipart/form-data: version, tarball, changelog)',
+  security: [{ bearer: [] }],
+  request: { params: ScopeName },
+  responses: {
+    201: json(z.object({ data: ArtifactVersion }), 'Published'),
+    ...aitkErrors(400, 401, 403, 404, 409, 413, 422, 429),
+  },
+});
+
+const download = createRoute({
+  method: 'get',
+  path: '/api/v1/artifacts/{scope}/{name}/versions/{version}/download',
+  tags: ['ai-toolkit'],
+  summary: 'The tarball of a version',
+  request: { params: ScopeName.extend({ version: z.string().max(64) }) },
+  responses: {
+    200: {
+      description: 'The gzipped tarball',
+      content: { 'application/gzip': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
+    ...aitkErrors(404, 429),
+  },
+});
+
+/** aitk-artifact.json inside the tarball, if any: its permissions and dependencies join the manifest. */
+function archiveManifest(bytes: Buffer): Record<string, unknown> {
+  const file = readArchive(bytes).files.get('aitk-artifact.json');
+  if (!file) return {};
+  try {
+    const parsed = JSON.parse(file.content.toString('utf8')) as Record<string, unknown>;
+    return parsed && typeof parsed === 'object' ? parsed : {};
+  } catch {
+    throw new AgentryError('validation_error', {
+      issues: [{ path: ['tarball', 'aitk-artifact.json'], message: 'Not valid JSON.' }],
+    });
+  }
+}
+
+function field(form: Record<string, unknown>, key: string): string | undefined {
+  const value = form[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function aitkVersionRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  const publishDeps = publishDepsOf(deps);
+
+  // The JSON limit does not fit tarballs; uploads are capped at MAX_UPLOAD_BYTES (plus form overhead).
+  app.use(
+    '/api/v1/artifacts/:scope/:name/versions',
+    bodyLimit({
+      maxSize: deps.config.maxUploadBytes + 64 * 1024,
+      onError: () => {
+        throw new AgentryError('payload_too_large', { details: { maxBytes: deps.config.maxUploadBytes } });
+      },
+    }),
+  );
+
+  app.openapi(publish, async (c) => {
+    const principal = requireScope(c, 'skills:publish');
+    const { scope, name } = c.req.valid('param');
+    const tenantId = c.get('tenant').id;
+    const viewer = { userId: principal.user.id, scopes: principal.scopes };
+    const found = await resolveArtifact(deps.db, tenantId, scope, name, viewer);
+    if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
+      throw new AgentryError('unsupported_media_type', {
+        message: 'Send multipart/form-data with version and tarball.',
+      });
+    }
+    const form = await c.req.parseBody().catch(() => {
+      throw new AgentryError('bad_request', { message: 'The multipart body could not be read.' });
+    });
+    const tarball = form.tarball;
+    if (!(tarball instanceof File)) {
+      throw new AgentryError('validation_error', {
+        issues: [{ path: ['tarball'], message: 'A .tgz file is required.' }],
+      });
+    }
+    const bytes = Buffer.from(await tarball.arrayBuffer());
+    const changelog = field(form, 'changelog')?.slice(0, 20_000) ?? null;
+    const inner = archiveManifest(bytes);
+    const pkg = found.pkg;
+    const candidate = {
+      name: pkg.name,
+      version: field(form, 'version') ?? '',
+      description: pkg.description || (typeof inner.description === 'string' ? inner.description : ''),
+      visibility: pkg.visibility,
+      kind: pkg.kind,
+      permissions: inner.permissions ?? {},
+      keywords: pkg.keywords,
+      tools: pkg.tool_targets,
+      ...(inner.dependencies && typeof inner.dependencies === 'object'
+        ? {
+            skills: Object.fromEntries(
+              Object.entries(inner.dependencies as Record<string, string>).map(([dep, range]) => [
+                dep.includes('/') && !dep.startsWith('@') ? `@${dep}` : dep,
+                range,
+              ]),
+            ),
+          }
+        : {}),
+      ...(typeof inner.license === 'string' ? { license: inner.license } : {}),
+      ...(typeof inner.repository === 'string' ? { repository: inner.repository } : {}),
+      ...(changelog ? { changelog } : {}),
+    };
+    const parsed = manifestSchema.safeParse(candidate);
+    if (!parsed.success) {
+      throw new AgentryError('validation_error', {
+        issues: parsed.error.issues.map((issue) => ({
+          path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
+          message: issue.message,
+        })),
+      });
+    }
+    const result = await publishArchive(publishDeps, {
+      tenantId,
+      viewer,
+      manifest: parsed.data as Manifest,
+      bytes,
+    });
+    const row = await deps.db
+      .selectFrom('versions')
+      .select(['integrity', 'size_bytes'])
+      .where('id', '=', result.versionId)
+      .executeTakeFirstOrThrow();
+    return c.json(
+      {
+        data: {
+          id: result.versionId,
+          artifact_id: result.packageId,
+          version: result.version,
+          changelog,
+          integrity: row.integrity ?? '',
+          size_bytes: Number(row.size_bytes ?? bytes.length),
+          verdict: result.report.verdict,
+          audit_score: result.report.auditScore,
+          status: 'published' as const,
+        },
+      },
+      201,
+    );
+  });
+
+  app.openapi(download, async (c) => {
+    const { scope, name, version } = c.req.valid('param');
+    const found = await resolveArtifact(deps.db, c.get('tenant').id, scope, name, viewerOf(c));
+    const row = await deps.db
+      .selectFrom('versions')
+      .select(['id', 'blob_key', 'integrity'])
+      .where('package_id', '=', found.pkg.id)
+      .where('version', '=', version)
+      .where('status', 'in', ['published', 'yanked'])
+      .executeTakeFirst();
+    if (!row) throw new AgentryError('not_found', { message: `${scope}/${name} has no version ${version}.` });
+    const bytes = await readBlob(deps.blobs, row.blob_key, deps.config.maxUploadBytes);
+    if (!bytes) throw new AgentryError('not_found');
+    await recordDownload(deps.db, found.pkg.id, row.id);
+    c.header('Content-Type', 'application/gzip');
+    c.header('Content-Disposition', `attachment; filename="${name}-${version}.tgz"`);
+    if (row.integrity) c.header('ETag', `"${row.integrity}"`);
+    return c.body(new Uint8Array(bytes), 200);
+  });
+  return app;
+}
