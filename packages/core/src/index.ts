@@ -1,3 +1,4 @@
+export * from './ayaiay.js';
 export * from './errors.js';
 export * from './install/index.js';
 export * from './integrity.js';

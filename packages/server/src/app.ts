@@ -17,6 +17,8 @@ import { aitkArtifactRoutes } from './routes/ai-toolkit/artifacts.js';
 import { aitkAuthRoutes } from './routes/ai-toolkit/auth.js';
 import { aitkTeamRoutes } from './routes/ai-toolkit/teams.js';
 import { aitkVersionRoutes } from './routes/ai-toolkit/versions.js';
+import { ayaiayPackRoutes } from './routes/ayaiay/packs.js';
+import { ayaiayPublisherRoutes } from './routes/ayaiay/publishers.js';
 import { blobRoutes } from './routes/blobs.js';
 import { healthRoutes } from './routes/health.js';
 import { tankAuthRoutes } from './routes/tank/auth.js';
@@ -118,6 +120,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', aitkArtifactRoutes(deps));
   app.route('/', aitkVersionRoutes(deps));
   app.route('/', aitkTeamRoutes(deps));
+  // Publishers first: `/api/v1/packs/publishers/me` is not a pack id.
+  app.route('/', ayaiayPublisherRoutes(deps));
+  app.route('/', ayaiayPackRoutes(deps));
   app.route('/', accountPages(deps));
 
   const openApiConfig = {

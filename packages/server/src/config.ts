@@ -254,6 +254,26 @@ export const configKeys = {
     description: 'API requests allowed per token per window for Pro users (Tank: 10,000 per hour).',
     parse: integer(1, 100_000_000),
   },
+  importAllowFileUrls: {
+    env: 'IMPORT_ALLOW_FILE_URLS',
+    default: 'false',
+    description:
+      'Let POST /api/v1/packs/import clone file:// repositories (paths on the server itself). For tests and single-user machines only.',
+    parse: boolean,
+  },
+  packsRateLimitAnonymous: {
+    env: 'PACKS_RATE_LIMIT_ANONYMOUS',
+    default: '60',
+    description:
+      'Requests to the ayaiay surface (/api/v1/packs, /oauth) allowed per client address per window without a token (ayaiay: 60 per hour).',
+    parse: integer(1, 10_000_000),
+  },
+  packsRateLimitAuthenticated: {
+    env: 'PACKS_RATE_LIMIT_AUTHENTICATED',
+    default: '5000',
+    description: 'Requests to the ayaiay surface allowed per user per window (ayaiay: 5,000 per hour).',
+    parse: integer(1, 100_000_000),
+  },
   rateLimitWindowSeconds: {
     env: 'RATE_LIMIT_WINDOW_SECONDS',
     default: '3600',

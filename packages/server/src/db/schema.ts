@@ -38,6 +38,9 @@ export interface OrgsTable {
   slug: string;
   name: string;
   description: Generated<string>;
+  website_url: string | null;
+  github_org: string | null;
+  avatar_url: string | null;
   created_at: Timestamp;
 }
 

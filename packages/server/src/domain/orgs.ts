@@ -43,7 +43,15 @@ export async function findOrgRole(
 
 export async function createOrg(
   db: Kysely<Database>,
-  input: { tenantId: string; slug: string; name: string; ownerId: string; description?: string | undefined },
+  input: {
+    tenantId: string;
+    slug: string;
+    name: string;
+    ownerId: string;
+    description?: string | undefined;
+    websiteUrl?: string | undefined;
+    githubOrg?: string | undefined;
+  },
 ): Promise<Org> {
   return db.transaction().execute(async (trx) => {
     const org = await trx
@@ -53,6 +61,8 @@ export async function createOrg(
         slug: input.slug,
         name: input.name,
         description: input.description ?? '',
+        website_url: input.websiteUrl ?? null,
+        github_org: input.githubOrg ?? null,
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'slug']).doNothing())
       .returningAll()
@@ -173,4 +183,68 @@ export async function changeOrgMember(
     });
     return change.role;
   });
+}
+
+export interface OrgProfile {
+  name?: string | undefined;
+  description?: string | undefined;
+  websiteUrl?: string | null | undefined;
+  githubOrg?: string | null | undefined;
+  avatarUrl?: string | null | undefined;
+}
+
+/** Changes an org's public profile; owners and admins only. */
+export async function updateOrgProfile(
+  db: Kysely<Database>,
+  input: { tenantId: string; org: Org; actorId: string; profile: OrgProfile },
+): Promise<Org> {
+  const role = await findOrgRole(db, input.org.id, input.actorId);
+  if (role !== 'owner' && role !== 'admin') {
+    throw new AgentryError('forbidden', { message: 'Only owners and admins change the profile.' });
+  }
+  const p = input.profile;
+  const updated = await db
+    .updateTable('orgs')
+    .set({
+      ...(p.name !== undefined ? { name: p.name } : {}),
+      ...(p.description !== undefined ? { description: p.description } : {}),
+      ...(p.websiteUrl !== undefined ? { website_url: p.websiteUrl } : {}),
+      ...(p.githubOrg !== undefined ? { github_org: p.githubOrg } : {}),
+      ...(p.avatarUrl !== undefined ? { avatar_url: p.avatarUrl } : {}),
+    })
+    .where('id', '=', input.org.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, {
+    tenantId: input.tenantId,
+    action: 'org.update',
+    actorUserId: input.actorId,
+    targetType: 'org',
+    targetId: input.org.id,
+    data: { fields: Object.keys(p) },
+  });
+  return updated;
+}
+
+/** Orgs the user owns. */
+export function listOwnedOrgs(db: Kysely<Database>, tenantId: string, userId: string): Promise<Org[]> {
+  return db
+    .selectFrom('orgs as o')
+    .innerJoin('org_members as m', 'm.org_id', 'o.id')
+    .selectAll('o')
+    .where('o.tenant_id', '=', tenantId)
+    .where('m.user_id', '=', userId)
+    .where('m.role', '=', 'owner')
+    .orderBy('o.slug')
+    .execute();
+}
+
+export function findOrgById(db: Kysely<Database>, tenantId: string, id: string): Promise<Org | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(undefined);
+  return db
+    .selectFrom('orgs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

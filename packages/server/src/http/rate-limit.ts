@@ -9,6 +9,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config.js';
 import type { RateLimiter, RateWindow } from '../rate-limits.js';
 import type { AppEnv } from './context.js';
+import { surfaceOf } from './surfaces.js';
 
 export function apiRateLimit(limiter: RateLimiter, config: Config): MiddlewareHandler<AppEnv> {
   const window = (name: string, limit: number): RateWindow => ({
@@ -19,11 +20,20 @@ export function apiRateLimit(limiter: RateLimiter, config: Config): MiddlewareHa
   const anonymous = window('api-ip', config.rateLimitAnonymous);
   const authenticated = window('api-token', config.rateLimitAuthenticated);
   const pro = window('api-token-pro', config.rateLimitPro);
+  // ayaiay documents its own limits: 60 per hour per address, 5,000 per hour per user.
+  const packsAnonymous = window('packs-ip', config.packsRateLimitAnonymous);
+  const packsUser = window('packs-user', config.packsRateLimitAuthenticated);
   return async (c, next) => {
     const principal = c.get('principal');
-    const [rule, key] = principal
-      ? [principal.user.is_pro ? pro : authenticated, principal.tokenId ?? principal.user.id]
-      : [anonymous, `${c.get('tenant')?.id ?? '-'}:${c.get('clientIp')}`];
+    const packs = surfaceOf(c.req.path) === 'ayaiay';
+    const address = `${c.get('tenant')?.id ?? '-'}:${c.get('clientIp')}`;
+    const [rule, key] = packs
+      ? principal
+        ? [packsUser, principal.user.id]
+        : [packsAnonymous, address]
+      : principal
+        ? [principal.user.is_pro ? pro : authenticated, principal.tokenId ?? principal.user.id]
+        : [anonymous, address];
     const decision = await limiter.hit(rule, key);
     const headers = {
       'X-RateLimit-Limit': String(decision.limit),

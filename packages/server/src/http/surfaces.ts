@@ -4,7 +4,7 @@
  */
 import { type AgentryError, type ErrorCode, errorCatalogue } from '@agentry/core';
 
-export type Surface = 'tank' | 'ai-toolkit' | 'skill-pool' | 'web';
+export type Surface = 'tank' | 'ai-toolkit' | 'ayaiay' | 'skill-pool' | 'web';
 
 export interface RenderedError {
   status: number;
@@ -19,6 +19,10 @@ interface SurfaceRule {
 const surfaces: SurfaceRule[] = [
   // The CLI login consent screen is a browser page that happens to live under Tank's API path.
   { surface: 'web', matches: (path) => path === '/api/v1/cli-auth/authorize' },
+  {
+    surface: 'ayaiay',
+    matches: (path) => /^\/api\/v1\/packs(?:\/|$)/.test(path) || path === '/oauth/token',
+  },
   {
     surface: 'ai-toolkit',
     matches: (path) =>
@@ -63,6 +67,22 @@ function skillPoolCode(error: AgentryError): string {
   return byStatus[error.status] ?? error.code;
 }
 
+// ayaiay documents upper-case codes, some renamed, and 400 (not 422) for invalid parameters.
+const ayaiayRenamed: Partial<Record<ErrorCode, string>> = {
+  rate_limited: 'RATE_LIMIT_EXCEEDED',
+  internal_error: 'INTERNAL_SERVER_ERROR',
+  validation_error: 'BAD_REQUEST',
+  invalid_json: 'BAD_REQUEST',
+};
+
+function ayaiayCode(error: AgentryError): string {
+  return ayaiayRenamed[error.code] ?? error.code.toUpperCase();
+}
+
+function ayaiayStatus(error: AgentryError): number {
+  return error.code === 'validation_error' ? 400 : error.status;
+}
+
 export function renderError(surface: Surface, error: AgentryError): RenderedError {
   // 5xx messages are generic: internals never reach a client.
   const message = error.status >= 500 ? errorCatalogue[error.code].message : error.message;
@@ -79,6 +99,17 @@ export function renderError(surface: Surface, error: AgentryError): RenderedErro
       };
     case 'skill-pool':
       return { status: error.status, body: { error: skillPoolCode(error), message } };
+    case 'ayaiay':
+      return {
+        status: ayaiayStatus(error),
+        body: {
+          error: {
+            code: ayaiayCode(error),
+            message,
+            details: { ...error.details, ...(error.issues ? { issues: error.issues } : {}) },
+          },
+        },
+      };
     case 'ai-toolkit':
       // AI Toolkit documents `{ error, message }`; field problems ride along as `details.issues`.
       return {

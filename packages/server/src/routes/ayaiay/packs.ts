@@ -1,0 +1,286 @@
+/** ayaiay's pack catalog: stats, list and search, a pack, its versions and their contents, my packs, import from git. */
+import { AgentryError } from '@agentry/core';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../../app-deps.js';
+import { canReadPackage } from '../../domain/access.js';
+import { listVisibleVersions } from '../../domain/catalog.js';
+import { findOrgById } from '../../domain/orgs.js';
+import { findPackRows, importPack, listMyPackIds, packContents, packStats } from '../../domain/packs.js';
+import { publishDepsOf } from '../../domain/publish.js';
+import { searchPackages } from '../../domain/search.js';
+import { requirePrincipal, requireScope, viewerOf } from '../../http/auth.js';
+import type { AppEnv } from '../../http/context.js';
+import { ayaiayErrors, json, Pack, packOf } from './common.js';
+
+const PackId = z.object({ pack_id: z.string().max(64) });
+const Version = z.object({
+  id: z.string(),
+  pack_id: z.string(),
+  version: z.string(),
+  git_tag: z.string().nullable(),
+  git_commit_sha: z.string().nullable(),
+  changelog: z.string().nullable(),
+  created_at: z.string(),
+});
+const Item = z.record(z.string(), z.unknown());
+
+const routes = {
+  stats: createRoute({
+    method: 'get',
+    path: '/api/v1/packs/stats',
+    tags: ['ayaiay'],
+    summary: 'Platform statistics',
+    responses: {
+      200: json(
+        z.object({
+          total_packs: z.number().int(),
+          total_versions: z.number().int(),
+          total_publishers: z.number().int(),
+          total_agents: z.number().int(),
+          total_instructions: z.number().int(),
+          total_prompts: z.number().int(),
+          total_mcp_servers: z.number().int(),
+        }),
+        'Counts over public packs',
+      ),
+      ...ayaiayErrors(429),
+    },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: '/api/v1/packs',
+    tags: ['ayaiay'],
+    summary: 'Public packs, with optional search',
+    request: {
+      query: z.object({
+        query: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+      }),
+    },
+    responses: {
+      200: json(
+        z.object({
+          packs: z.array(Pack),
+          total: z.number().int(),
+          limit: z.number().int(),
+          offset: z.number().int(),
+        }),
+        'Packs',
+      ),
+      ...ayaiayErrors(400, 429),
+    },
+  }),
+  me: createRoute({
+    method: 'get',
+    path: '/api/v1/packs/me',
+    tags: ['ayaiay'],
+    summary: 'Packs the caller publishes',
+    security: [{ bearer: [] }],
+    responses: {
+      200: json(z.object({ packs: z.array(Pack), total: z.number().int() }), 'My packs'),
+      ...ayaiayErrors(401, 429),
+    },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/api/v1/packs/{pack_id}',
+    tags: ['ayaiay'],
+    summary: 'A pack',
+    request: { params: PackId },
+    responses: { 200: json(Pack, 'The pack'), ...ayaiayErrors(404, 429) },
+  }),
+  versions: createRoute({
+    method: 'get',
+    path: '/api/v1/packs/{pack_id}/versions',
+    tags: ['ayaiay'],
+    summary: 'Versions of a pack, oldest first',
+    request: { params: PackId },
+    responses: { 200: json(z.object({ versions: z.array(Version) }), 'Versions'), ...ayaiayErrors(404, 429) },
+  }),
+  version: createRoute({
+    method: 'get',
+    path: '/api/v1/packs/{pack_id}/versions/{version}',
+    tags: ['ayaiay'],
+    summary:
+      'A version with its manifest and the contents of every agent, instruction, prompt and MCP server',
+    request: { params: PackId.extend({ version: z.string().max(64) }) },
+    responses: {
+      200: json(
+        Version.omit({ changelog: true, created_at: true }).extend({
+          manifest: Item,
+          agents: z.array(Item),
+          instructions: z.array(Item),
+          prompts: z.array(Item),
+          mcp_servers: z.array(Item),
+        }),
+        'The version',
+      ),
+      ...ayaiayErrors(404, 429),
+    },
+  }),
+  import: createRoute({
+    method: 'post',
+    path: '/api/v1/packs/import',
+    tags: ['ayaiay'],
+    summary: 'Import a pack from a git repository at a tag (scanned like every publish)',
+    security: [{ bearer: [] }],
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({
+              repo_url: z.string().min(1).max(500),
+              publisher_id: z.string().max(64),
+              git_tag: z.string().min(1).max(100),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: json(
+        z.object({
+          pack_id: z.string(),
+          version_id: z.string(),
+          status: z.literal('imported'),
+          message: z.string(),
+        }),
+        'Imported',
+      ),
+      ...ayaiayErrors(400, 401, 403, 404, 409, 413, 429),
+    },
+  }),
+};
+
+export function ayaiayPackRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  const tenantOf = (c: { get(key: 'tenant'): { id: string } }) => c.get('tenant').id;
+
+  /** A pack the caller may read, or PACK_NOT_FOUND (missing and hidden look the same). */
+  const readablePack = async (c: Parameters<typeof viewerOf>[0], id: string) => {
+    const [row] = await findPackRows(deps.db, tenantOf(c), [id]);
+    const pkg = row
+      ? await deps.db.selectFrom('packages').selectAll().where('id', '=', row.id).executeTakeFirst()
+      : undefined;
+    if (!row || !pkg || !row.latest_version || !(await canReadPackage(deps.db, pkg, viewerOf(c)))) {
+      throw new AgentryError('pack_not_found', { message: `Pack with ID '${id.slice(0, 64)}' not found` });
+    }
+    return { row, pkg };
+  };
+
+  const versionView = (
+    packId: string,
+    v: { id: string; version: string; manifest: unknown; published_at?: Date | null; created_at: Date },
+  ) => {
+    const m = (v.manifest ?? {}) as Record<string, unknown>;
+    const str = (value: unknown) => (typeof value === 'string' ? value : null);
+    return {
+      id: v.id,
+      pack_id: packId,
+      version: v.version,
+      git_tag: str(m.git_tag),
+      git_commit_sha: str(m.git_commit_sha),
+      changelog: str(m.changelog),
+      created_at: new Date(v.published_at ?? v.created_at).toISOString(),
+    };
+  };
+
+  app.openapi(routes.stats, async (c) => c.json(await packStats(deps.db, tenantOf(c)), 200));
+
+  app.openapi(routes.list, async (c) => {
+    const query = c.req.valid('query');
+    const result = await searchPackages(deps.db, {
+      tenantId: tenantOf(c),
+      viewer: viewerOf(c),
+      q: query.query,
+      kinds: ['pack'],
+      visibility: ['public'],
+      sort: query.query ? 'relevance' : 'updated',
+      limit: query.limit,
+      offset: query.offset,
+    });
+    const rows = await findPackRows(
+      deps.db,
+      tenantOf(c),
+      result.hits.map((hit) => hit.id),
+    );
+    return c.json(
+      {
+        packs: rows.map((row) => packOf(row)),
+        total: result.total,
+        limit: query.limit,
+        offset: query.offset,
+      },
+      200,
+    );
+  });
+
+  app.openapi(routes.me, async (c) => {
+    const principal = requirePrincipal(c);
+    const rows = await findPackRows(
+      deps.db,
+      tenantOf(c),
+      await listMyPackIds(deps.db, tenantOf(c), principal.user.id),
+    );
+    return c.json({ packs: rows.map((row) => packOf(row)), total: rows.length }, 200);
+  });
+
+  app.openapi(routes.get, async (c) => {
+    const { row } = await readablePack(c, c.req.valid('param').pack_id);
+    return c.json(packOf(row, true), 200);
+  });
+
+  app.openapi(routes.versions, async (c) => {
+    const { row } = await readablePack(c, c.req.valid('param').pack_id);
+    const versions = await listVisibleVersions(deps.db, row.id);
+    const sorted = [...versions].sort(
+      (a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime(),
+    );
+    return c.json({ versions: sorted.map((v) => versionView(row.id, v)) }, 200);
+  });
+
+  app.openapi(routes.version, async (c) => {
+    const { pack_id, version } = c.req.valid('param');
+    const { row } = await readablePack(c, pack_id);
+    const found = (await listVisibleVersions(deps.db, row.id)).find((v) => v.version === version);
+    if (!found)
+      throw new AgentryError('version_not_found', { message: `Pack ${row.name} has no version ${version}` });
+    const contents = await packContents(
+      { db: deps.db, blobs: deps.blobs, maxUploadBytes: deps.config.maxUploadBytes },
+      found,
+      row.name.replace(/^@[^/]+\//, ''),
+    );
+    const { changelog: _c, created_at: _d, ...head } = versionView(row.id, found);
+    return c.json({ ...head, ...contents }, 200);
+  });
+
+  app.openapi(routes.import, async (c) => {
+    const principal = requireScope(c, 'skills:publish');
+    const body = c.req.valid('json');
+    const publisher = await findOrgById(deps.db, tenantOf(c), body.publisher_id);
+    if (!publisher)
+      throw new AgentryError('publisher_not_found', {
+        message: `Publisher with ID '${body.publisher_id}' not found`,
+      });
+    const result = await importPack(publishDepsOf(deps), {
+      tenantId: tenantOf(c),
+      viewer: { userId: principal.user.id, scopes: principal.scopes },
+      publisher,
+      repoUrl: body.repo_url,
+      gitTag: body.git_tag,
+      allowFileUrls: deps.config.importAllowFileUrls,
+    });
+    return c.json(
+      {
+        pack_id: result.packId,
+        version_id: result.versionId,
+        status: 'imported' as const,
+        message: `Pack imported successfully (${result.name}@${result.version}, ${result.commit.slice(0, 12)}, ${result.verdict})`,
+      },
+      200,
+    );
+  });
+  return app;
+}
