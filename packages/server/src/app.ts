@@ -17,6 +17,7 @@ import { aitkArtifactRoutes } from './routes/ai-toolkit/artifacts.js';
 import { aitkAuthRoutes } from './routes/ai-toolkit/auth.js';
 import { aitkTeamRoutes } from './routes/ai-toolkit/teams.js';
 import { aitkVersionRoutes } from './routes/ai-toolkit/versions.js';
+import { ayaiayOauthRoutes } from './routes/ayaiay/oauth.js';
 import { ayaiayPackRoutes } from './routes/ayaiay/packs.js';
 import { ayaiayPublisherRoutes } from './routes/ayaiay/publishers.js';
 import { blobRoutes } from './routes/blobs.js';
@@ -34,6 +35,7 @@ import { tankStarRoutes } from './routes/tank/stars.js';
 import { tankTarballRoutes } from './routes/tank/tarballs.js';
 import { tankTokenRoutes } from './routes/tank/tokens.js';
 import { accountPages } from './web/accounts.js';
+import { apiClientPages } from './web/api-clients.js';
 import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
 import { appCss } from './web/assets.js';
 
@@ -102,6 +104,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use('/api/*', apiRateLimit(deps.limiter, deps.config));
+  app.use('/oauth/*', apiRateLimit(deps.limiter, deps.config));
   app.use('*', rejectFailedAuth());
 
   app.route('/', tankAuthRoutes());
@@ -121,9 +124,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', aitkVersionRoutes(deps));
   app.route('/', aitkTeamRoutes(deps));
   // Publishers first: `/api/v1/packs/publishers/me` is not a pack id.
+  app.route('/', ayaiayOauthRoutes(deps));
   app.route('/', ayaiayPublisherRoutes(deps));
   app.route('/', ayaiayPackRoutes(deps));
   app.route('/', accountPages(deps));
+  app.route('/', apiClientPages(deps));
 
   const openApiConfig = {
     openapi: '3.1.0',

@@ -226,6 +226,8 @@ export interface Database {
   scan_findings: ScanFindingsTable;
   stars: StarsTable;
   downloads_daily: DownloadsDailyTable;
+  oauth_clients: OauthClientsTable;
+  signing_keys: SigningKeysTable;
   device_codes: DeviceCodesTable;
   package_embeddings: PackageEmbeddingsTable;
 }
@@ -237,3 +239,25 @@ export type NewAuditEvent = Insertable<AuditEventsTable>;
 export type Package = Selectable<PackagesTable>;
 export type Version = Selectable<VersionsTable>;
 export type Org = Selectable<OrgsTable>;
+
+export interface OauthClientsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  org_id: string;
+  name: string;
+  client_id: string;
+  secret_hash: string;
+  scopes: string[];
+  created_by: string;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+export type OauthClient = Selectable<OauthClientsTable>;
+
+export interface SigningKeysTable {
+  kid: string;
+  public_jwk: Json<Record<string, unknown>>;
+  private_key_encrypted: string;
+  created_at: Timestamp;
+}

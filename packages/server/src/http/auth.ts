@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { scopesOfTenantRole } from '../domain/access.js';
 import { authenticateApiToken } from '../domain/api-tokens.js';
+import { verifyAccessToken } from '../domain/oauth.js';
 import { verifySessionJwt } from '../domain/session-jwt.js';
 import { findSessionById, findSessionUser } from '../domain/sessions.js';
 import { findTenantRole } from '../domain/users.js';
@@ -22,6 +23,8 @@ export function authenticate(db: Kysely<Database>, secret: string): MiddlewareHa
   return async (c, next) => {
     const tenant = c.get('tenant');
     const surface = surfaceOf(c.req.path);
+    // The token endpoint authenticates clients itself (client_secret_basic / _post).
+    if (c.req.path === '/oauth/token') return next();
     if (surface !== 'web') {
       const principal = await principalOfApiRequest(db, secret, tenant.id, surface, {
         authorization: c.req.header('authorization'),
@@ -69,6 +72,13 @@ async function principalOfApiRequest(
   if (headers.authorization !== undefined && !bearer) return 'invalid';
   const raw = bearer ?? (surface === 'ai-toolkit' ? headers.apiToken?.trim() : undefined);
   if (raw === undefined) return undefined;
+  if (surface === 'ayaiay' && bearer && !bearer.startsWith('agt_')) {
+    // A bot's OAuth access token acts as the user who created its client, with the token's scopes.
+    const bot = await verifyAccessToken(db, secret, tenantId, bearer);
+    return bot
+      ? { user: bot.user, scopes: bot.scopes, via: 'token', tokenId: `oauth:${bot.client.client_id}` }
+      : 'invalid';
+  }
   if (surface === 'ai-toolkit' && bearer && !bearer.startsWith('agt_')) {
     const claims = verifySessionJwt(secret, bearer);
     const session =

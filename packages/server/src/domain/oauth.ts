@@ -1,0 +1,323 @@
+/**
+ * OAuth 2.0 client credentials for bots (ayaiay). A publisher's owners and admins create clients
+ * (`client_id` + a secret shown once, stored as a SHA-256 hash, with a subset of scopes); `POST
+ * /oauth/token` exchanges them for a short-lived RS256 JWT. The signing key lives in the database
+ * (private half encrypted with the server secret), so every server process signs and verifies alike;
+ * its public half is the JWKS.
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  timingSafeEqual,
+  verify,
+} from 'node:crypto';
+import { AgentryError, scopeAllows, type TokenScope } from '@agentry/core';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Database, OauthClient, Org, User } from '../db/schema.js';
+import { parseScopes } from './api-tokens.js';
+import { recordAudit } from './audit.js';
+import { findOrgRole } from './orgs.js';
+import { hashSecret } from './secrets.js';
+
+export const accessTokenSeconds = 3600;
+const b64 = (value: Buffer | string) => Buffer.from(value).toString('base64url');
+
+function cipherKey(secret: string): Buffer {
+  return createHash('sha256').update(`signing-key:${secret}`).digest();
+}
+
+function encrypt(secret: string, plain: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', cipherKey(secret), iv);
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((part) => part.toString('base64')).join('.');
+}
+
+function decrypt(secret: string, packed: string): string {
+  const [iv, tag, body] = packed.split('.').map((part) => Buffer.from(part, 'base64'));
+  const decipher = createDecipheriv('aes-256-gcm', cipherKey(secret), iv as Buffer);
+  decipher.setAuthTag(tag as Buffer);
+  return Buffer.concat([decipher.update(body as Buffer), decipher.final()]).toString('utf8');
+}
+
+interface SigningKey {
+  kid: string;
+  publicJwk: Record<string, unknown>;
+  privatePem: string;
+}
+
+/** One key per database handle: it never changes once created, so it is read once per process. */
+const cache = new WeakMap<object, { secret: string; key: SigningKey }>();
+
+/** The signing key, created on first use; two processes creating one at once keep the older. */
+export async function signingKey(db: Kysely<Database>, secret: string): Promise<SigningKey> {
+  const cached = cache.get(db);
+  if (cached?.secret === secret) return cached.key;
+  let row = await db.selectFrom('signing_keys').selectAll().orderBy('created_at').executeTakeFirst();
+  if (!row) {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
+    const kid = createHash('sha256')
+      .update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n }))
+      .digest('base64url')
+      .slice(0, 16);
+    await db
+      .insertInto('signing_keys')
+      .values({
+        kid,
+        public_jwk: JSON.stringify({ ...jwk, kid, alg: 'RS256', use: 'sig' }),
+        private_key_encrypted: encrypt(
+          secret,
+          privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        ),
+      })
+      .onConflict((oc) => oc.column('kid').doNothing())
+      .execute();
+    row = await db.selectFrom('signing_keys').selectAll().orderBy('created_at').executeTakeFirstOrThrow();
+  }
+  const key = {
+    kid: row.kid,
+    publicJwk: row.public_jwk as Record<string, unknown>,
+    privatePem: decrypt(secret, row.private_key_encrypted),
+  };
+  cache.set(db, { secret, key });
+  return key;
+}
+
+export async function jwks(
+  db: Kysely<Database>,
+  secret: string,
+): Promise<{ keys: Record<string, unknown>[] }> {
+  return { keys: [(await signingKey(db, secret)).publicJwk] };
+}
+
+export interface NewClient {
+  tenantId: string;
+  org: Org;
+  actor: User;
+  actorScopes: readonly TokenScope[];
+  name: string;
+  scopes: string[];
+}
+
+async function assertCanManage(db: Kysely<Database>, org: Org, userId: string) {
+  const role = await findOrgRole(db, org.id, userId);
+  if (role !== 'owner' && role !== 'admin')
+    throw new AgentryError('forbidden', {
+      message: 'Only owners and admins of the publisher manage its API clients.',
+    });
+}
+
+export async function createOauthClient(
+  db: Kysely<Database>,
+  input: NewClient,
+): Promise<{ client: OauthClient; secret: string }> {
+  await assertCanManage(db, input.org, input.actor.id);
+  const scopes = parseScopes(input.scopes);
+  const beyond = scopes.filter((scope) => !scopeAllows(input.actorScopes, scope));
+  if (beyond.length > 0)
+    throw new AgentryError('forbidden', { message: `You cannot grant ${beyond.join(', ')}.` });
+  const secret = `ags_${randomBytes(32).toString('base64url')}`;
+  const client = await db
+    .insertInto('oauth_clients')
+    .values({
+      tenant_id: input.tenantId,
+      org_id: input.org.id,
+      name: input.name,
+      client_id: `agc_${randomBytes(12).toString('hex')}`,
+      secret_hash: hashSecret(secret),
+      scopes,
+      created_by: input.actor.id,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, {
+    tenantId: input.tenantId,
+    action: 'oauth_client.create',
+    actorUserId: input.actor.id,
+    targetType: 'oauth_client',
+    targetId: client.id,
+    data: { org: input.org.slug, scopes },
+  });
+  return { client, secret };
+}
+
+export async function listOauthClients(
+  db: Kysely<Database>,
+  org: Org,
+  userId: string,
+): Promise<OauthClient[]> {
+  await assertCanManage(db, org, userId);
+  return db
+    .selectFrom('oauth_clients')
+    .selectAll()
+    .where('org_id', '=', org.id)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function revokeOauthClient(
+  db: Kysely<Database>,
+  input: { tenantId: string; org: Org; actorId: string; clientId: string },
+): Promise<void> {
+  await assertCanManage(db, input.org, input.actorId);
+  const result = await db
+    .updateTable('oauth_clients')
+    .set({ revoked_at: sql`now()` })
+    .where('org_id', '=', input.org.id)
+    .where('client_id', '=', input.clientId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n)
+    throw new AgentryError('not_found', { message: `No active client ${input.clientId}.` });
+  await recordAudit(db, {
+    tenantId: input.tenantId,
+    action: 'oauth_client.revoke',
+    actorUserId: input.actorId,
+    targetType: 'oauth_client',
+    data: { clientId: input.clientId },
+  });
+}
+
+/** RFC 6749 §5.2 errors, answered by the token endpoint in its own shape. */
+export class OauthError extends Error {
+  constructor(
+    readonly error: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope',
+    readonly description: string,
+    readonly status = error === 'invalid_client' ? 401 : 400,
+  ) {
+    super(description);
+  }
+}
+
+export interface TokenRequest {
+  tenantId: string;
+  issuer: string;
+  grantType: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  scope: string | undefined;
+}
+
+export async function issueAccessToken(db: Kysely<Database>, secret: string, input: TokenRequest) {
+  if (input.grantType !== 'client_credentials')
+    throw new OauthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+  if (!input.clientId || !input.clientSecret)
+    throw new OauthError('invalid_request', 'client_id and client_secret are required.');
+  const client = await db
+    .selectFrom('oauth_clients')
+    .selectAll()
+    .where('tenant_id', '=', input.tenantId)
+    .where('client_id', '=', input.clientId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  const expected = Buffer.from(client?.secret_hash ?? hashSecret('no such client'));
+  const given = Buffer.from(hashSecret(input.clientSecret));
+  if (!client || expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw new OauthError('invalid_client', 'Unknown client or wrong secret.');
+  const asked = input.scope?.split(' ').filter(Boolean) ?? client.scopes;
+  const extra = asked.filter((scope) => !client.scopes.includes(scope));
+  if (extra.length > 0 || asked.length === 0)
+    throw new OauthError('invalid_scope', `The client may not ask for ${extra.join(' ') || 'nothing'}.`);
+  await db
+    .updateTable('oauth_clients')
+    .set({ last_used_at: sql`now()` })
+    .where('id', '=', client.id)
+    .execute();
+  const key = await signingKey(db, secret);
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: key.kid }));
+  const payload = b64(
+    JSON.stringify({
+      iss: input.issuer,
+      sub: client.client_id,
+      aud: input.issuer,
+      client_id: client.client_id,
+      tid: input.tenantId,
+      scope: asked.join(' '),
+      iat: now,
+      exp: now + accessTokenSeconds,
+      jti: randomBytes(12).toString('hex'),
+    }),
+  );
+  const signature = sign(
+    'RSA-SHA256',
+    Buffer.from(`${header}.${payload}`),
+    createPrivateKey(key.privatePem),
+  ).toString('base64url');
+  return {
+    access_token: `${header}.${payload}.${signature}`,
+    token_type: 'Bearer' as const,
+    expires_in: accessTokenSeconds,
+    scope: asked.join(' '),
+  };
+}
+
+/** The client behind a valid access token, and its granted scopes; undefined for anything else. */
+export async function verifyAccessToken(
+  db: Kysely<Database>,
+  secret: string,
+  tenantId: string,
+  token: string,
+): Promise<{ client: OauthClient; user: User; scopes: TokenScope[] } | undefined> {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const [header, payload, signature] = parts as [string, string, string];
+  let claims: { tid?: string; client_id?: string; scope?: string; exp?: number };
+  try {
+    const head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as {
+      alg?: string;
+      kid?: string;
+    };
+    const key = await signingKey(db, secret);
+    if (head.alg !== 'RS256' || head.kid !== key.kid) return undefined;
+    const ok = verify(
+      'RSA-SHA256',
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey({ key: key.publicJwk as never, format: 'jwk' }),
+      Buffer.from(signature, 'base64url'),
+    );
+    if (!ok) return undefined;
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (
+    claims.tid !== tenantId ||
+    typeof claims.exp !== 'number' ||
+    claims.exp <= Date.now() / 1000 ||
+    !claims.client_id
+  )
+    return undefined;
+  const row = await db
+    .selectFrom('oauth_clients as c')
+    .innerJoin('users as u', 'u.id', 'c.created_by')
+    .selectAll('c')
+    .select(['u.id as user_id'])
+    .where('c.client_id', '=', claims.client_id)
+    .where('c.tenant_id', '=', tenantId)
+    .where('c.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const user = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', row.user_id)
+    .executeTakeFirstOrThrow();
+  if (user.disabled_at) return undefined;
+  const { user_id: _u, ...client } = row;
+  return {
+    client,
+    user,
+    scopes: (claims.scope ?? '')
+      .split(' ')
+      .filter((s): s is TokenScope => client.scopes.includes(s)) as TokenScope[],
+  };
+}
