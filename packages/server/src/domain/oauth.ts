@@ -5,19 +5,18 @@
  * (private half encrypted with the server secret), so every server process signs and verifies alike;
  * its public half is the JWKS.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  timingSafeEqual,
-  verify,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AgentryError, scopeAllows, type TokenScope } from '@agentry/core';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  importJWK,
+  importPKCS8,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, OauthClient, Org, User } from '../db/schema.js';
@@ -27,7 +26,6 @@ import { findOrgRole } from './orgs.js';
 import { hashSecret } from './secrets.js';
 
 export const accessTokenSeconds = 3600;
-const b64 = (value: Buffer | string) => Buffer.from(value).toString('base64url');
 
 function cipherKey(secret: string): Buffer {
   return createHash('sha256').update(`signing-key:${secret}`).digest();
@@ -62,21 +60,15 @@ export async function signingKey(db: Kysely<Database>, secret: string): Promise<
   if (cached?.secret === secret) return cached.key;
   let row = await db.selectFrom('signing_keys').selectAll().orderBy('created_at').executeTakeFirst();
   if (!row) {
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
-    const kid = createHash('sha256')
-      .update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n }))
-      .digest('base64url')
-      .slice(0, 16);
+    const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const kid = (await calculateJwkThumbprint(jwk)).slice(0, 16);
     await db
       .insertInto('signing_keys')
       .values({
         kid,
         public_jwk: JSON.stringify({ ...jwk, kid, alg: 'RS256', use: 'sig' }),
-        private_key_encrypted: encrypt(
-          secret,
-          privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-        ),
+        private_key_encrypted: encrypt(secret, await exportPKCS8(privateKey)),
       })
       .onConflict((oc) => oc.column('kid').doNothing())
       .execute();
@@ -232,32 +224,17 @@ export async function issueAccessToken(db: Kysely<Database>, secret: string, inp
     .where('id', '=', client.id)
     .execute();
   const key = await signingKey(db, secret);
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: key.kid }));
-  const payload = b64(
-    JSON.stringify({
-      iss: input.issuer,
-      sub: client.client_id,
-      aud: input.issuer,
-      client_id: client.client_id,
-      tid: input.tenantId,
-      scope: asked.join(' '),
-      iat: now,
-      exp: now + accessTokenSeconds,
-      jti: randomBytes(12).toString('hex'),
-    }),
-  );
-  const signature = sign(
-    'RSA-SHA256',
-    Buffer.from(`${header}.${payload}`),
-    createPrivateKey(key.privatePem),
-  ).toString('base64url');
-  return {
-    access_token: `${header}.${payload}.${signature}`,
-    token_type: 'Bearer' as const,
-    expires_in: accessTokenSeconds,
-    scope: asked.join(' '),
-  };
+  const scope = asked.join(' ');
+  const accessToken = await new SignJWT({ client_id: client.client_id, tid: input.tenantId, scope })
+    .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: key.kid })
+    .setIssuer(input.issuer)
+    .setAudience(input.issuer)
+    .setSubject(client.client_id)
+    .setIssuedAt()
+    .setExpirationTime(`${accessTokenSeconds}s`)
+    .setJti(randomBytes(12).toString('hex'))
+    .sign(await importPKCS8(key.privatePem, 'RS256'));
+  return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: accessTokenSeconds, scope };
 }
 
 /** The client behind a valid access token, and its granted scopes; undefined for anything else. */
@@ -267,35 +244,19 @@ export async function verifyAccessToken(
   tenantId: string,
   token: string,
 ): Promise<{ client: OauthClient; user: User; scopes: TokenScope[] } | undefined> {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  const [header, payload, signature] = parts as [string, string, string];
-  let claims: { tid?: string; client_id?: string; scope?: string; exp?: number };
+  let claims: Record<string, unknown>;
   try {
-    const head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as {
-      alg?: string;
-      kid?: string;
-    };
     const key = await signingKey(db, secret);
-    if (head.alg !== 'RS256' || head.kid !== key.kid) return undefined;
-    const ok = verify(
-      'RSA-SHA256',
-      Buffer.from(`${header}.${payload}`),
-      createPublicKey({ key: key.publicJwk as never, format: 'jwk' }),
-      Buffer.from(signature, 'base64url'),
-    );
-    if (!ok) return undefined;
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const verified = await jwtVerify(token, await importJWK(key.publicJwk as never, 'RS256'), {
+      algorithms: ['RS256'],
+      typ: 'at+jwt',
+    });
+    if (verified.protectedHeader.kid !== key.kid) return undefined;
+    claims = verified.payload;
   } catch {
     return undefined;
   }
-  if (
-    claims.tid !== tenantId ||
-    typeof claims.exp !== 'number' ||
-    claims.exp <= Date.now() / 1000 ||
-    !claims.client_id
-  )
-    return undefined;
+  if (claims.tid !== tenantId || typeof claims.client_id !== 'string') return undefined;
   const row = await db
     .selectFrom('oauth_clients as c')
     .innerJoin('users as u', 'u.id', 'c.created_by')
@@ -316,7 +277,7 @@ export async function verifyAccessToken(
   return {
     client,
     user,
-    scopes: (claims.scope ?? '')
+    scopes: (typeof claims.scope === 'string' ? claims.scope : '')
       .split(' ')
       .filter((s): s is TokenScope => client.scopes.includes(s)) as TokenScope[],
   };

@@ -80,7 +80,7 @@ async function principalOfApiRequest(
       : 'invalid';
   }
   if (surface === 'ai-toolkit' && bearer && !bearer.startsWith('agt_')) {
-    const claims = verifySessionJwt(secret, bearer);
+    const claims = await verifySessionJwt(secret, bearer);
     const session =
       claims && claims.tid === tenantId ? await findSessionById(db, tenantId, claims.sid) : undefined;
     return session ? sessionPrincipal(db, tenantId, session) : 'invalid';

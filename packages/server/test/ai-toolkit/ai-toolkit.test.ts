@@ -91,7 +91,7 @@ describe('AI Toolkit auth', () => {
     expect(missing.status).toBe(401);
     expect(missing.body).toEqual({ error: 'unauthorized', message: expect.any(String) });
     expect((await call('GET', '/api/v1/auth/verify', apiToken('agt_nope'))).status).toBe(401);
-    const forged = issueSessionJwt('another-secret-entirely-0123456789abcdef', {
+    const forged = await issueSessionJwt('another-secret-entirely-0123456789abcdef', {
       sid: crypto.randomUUID(),
       tid: t.defaultTenantId,
       sub: alice.id,

@@ -73,11 +73,11 @@ export function aitkAuthRoutes(deps: AppDeps) {
   });
 
   // A web page (cookie session), not an API path: it hands the session's JWT to same-origin scripts.
-  app.get('/auth/session-token', (c) => {
+  app.get('/auth/session-token', async (c) => {
     const principal = c.get('principal');
     if (!principal?.sessionId) throw new AgentryError('unauthorized', { message: 'Log in first.' });
     c.header('Cache-Control', 'no-store');
-    const token = issueSessionJwt(deps.secret, {
+    const token = await issueSessionJwt(deps.secret, {
       sid: principal.sessionId,
       tid: c.get('tenant').id,
       sub: principal.user.id,
