@@ -338,7 +338,11 @@ export async function runInstall(request: InstallRequest): Promise<InstallResult
 
   const fresh = [...resolved.values()].filter((artifact) => {
     const installed = state.artifacts[artifact.name];
-    return !installed || installed.integrity !== artifact.payload.integrity;
+    return (
+      !installed ||
+      installed.version !== artifact.version ||
+      installed.integrity !== artifact.payload.integrity
+    );
   });
   warnings.push(...(await enforcePolicies(fresh, { ...manifest, dependencies }, request.policy)));
 
@@ -367,6 +371,9 @@ export async function runInstall(request: InstallRequest): Promise<InstallResult
     );
     if (
       previous &&
+      // Two versions can have byte-identical tarballs (the version lives in the registry, not the
+      // archive): the version must match too, or an update would be reported as unchanged.
+      previous.version === artifact.version &&
       previous.integrity === artifact.payload.integrity &&
       sameTools &&
       intact &&
