@@ -11,15 +11,14 @@
  *   node bench/search.mjs [--count 100000] [--runs 30] [--pglite-dir DIR] [--database-url URL]
  *                         [--engines pglite,postgres] [--explain] [--only LABEL-PART]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { CompiledQuery, sql } from 'kysely';
 import { openDatabase } from '../packages/server/dist/db/open.js';
 import { searchPackages } from '../packages/server/dist/domain/search.js';
 import { createHashingEmbedder } from '../packages/server/dist/embedders/hashing.js';
+import { benchTarget, fmt, percentile } from './engines.mjs';
 import { seedDatabase } from './seed.mjs';
 
 const targets = { postgres: 25, pglite: 60 };
@@ -41,14 +40,6 @@ const count = Number(values.count);
 const runs = Number(values.runs);
 const warmup = Number(values.warmup);
 const engines = values.engines.split(',').map((e) => e.trim());
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)];
-}
-
-const fmt = (ms) => ms.toFixed(1).padStart(7);
 
 /** The fixed query mix, with names and words taken from the seeded data (deterministically). */
 async function queryMix(db, tenantId) {
@@ -92,21 +83,9 @@ async function queryMix(db, tenantId) {
 }
 
 async function runEngine(kind) {
-  let dataDir;
-  let databaseUrl;
-  let temporary = false;
-  if (kind === 'pglite') {
-    dataDir = values['pglite-dir'] ?? mkdtempSync(join(tmpdir(), 'agentry-bench-'));
-    temporary = values['pglite-dir'] === undefined;
-  } else {
-    databaseUrl = values['database-url'] ?? process.env.BENCH_PG_URL;
-    if (!databaseUrl) {
-      console.log('\npostgres: skipped (pass --database-url or set BENCH_PG_URL)');
-      return undefined;
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'agentry-bench-'));
-    temporary = true;
-  }
+  const target = benchTarget(kind, values);
+  if (!target) return undefined;
+  const { dataDir, databaseUrl } = target;
   const concurrency = kind === 'postgres' ? Math.min(4, availableParallelism()) : 1;
   const database = await openDatabase({ dataDir, databaseUrl, poolSize: Math.max(4, concurrency + 1) });
   try {
@@ -167,7 +146,7 @@ async function runEngine(kind) {
     return summary;
   } finally {
     await database.close();
-    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    target.cleanup();
   }
 }
 
