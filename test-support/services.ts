@@ -3,6 +3,7 @@
  * without them, their tests skip with a visible message; with AGENTRY_REQUIRE_SERVICES=1 (set by
  * .ci/run) a missing service fails the run instead.
  */
+import { existsSync } from 'node:fs';
 import { describe, it } from 'vitest';
 
 export type Service = 'postgres' | 'redis';
@@ -34,5 +35,34 @@ export function describeWithService(service: Service, name: string, body: (url: 
     return;
   }
   console.warn(`SKIPPED "${name}": ${service} not configured (set ${variables[service]})`);
+  describe.skip(name, () => body(''));
+}
+
+/** Debian's Chromium (or AGENTRY_TEST_CHROMIUM), when installed. */
+export function chromiumPath(): string | undefined {
+  const candidates = [process.env.AGENTRY_TEST_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
+}
+
+/** `describe` that runs only where a Chromium binary exists; a failure instead under AGENTRY_REQUIRE_SERVICES=1. */
+export function describeWithChromium(name: string, body: (executablePath: string) => void): void {
+  const path = chromiumPath();
+  if (path) {
+    describe(name, () => body(path));
+    return;
+  }
+  if (servicesRequired) {
+    describe(name, () => {
+      it('needs chromium', () => {
+        throw new Error(
+          'Chromium is not installed (apt-get install chromium) but AGENTRY_REQUIRE_SERVICES=1',
+        );
+      });
+    });
+    return;
+  }
+  console.warn(
+    `SKIPPED "${name}": Chromium not found (apt-get install chromium, or set AGENTRY_TEST_CHROMIUM)`,
+  );
   describe.skip(name, () => body(''));
 }

@@ -37,7 +37,11 @@ import { tankTokenRoutes } from './routes/tank/tokens.js';
 import { accountPages } from './web/accounts.js';
 import { apiClientPages } from './web/api-clients.js';
 import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
-import { appCss } from './web/assets.js';
+import { artifactPages } from './web/artifact-pages.js';
+import { appJs, stylesheet } from './web/assets.js';
+import { dashboardPages } from './web/dashboard-pages.js';
+import { profilePages } from './web/profile-pages.js';
+import { searchPages } from './web/search-pages.js';
 
 /** Paths served before tenant resolution: probes and public documents answer on any host name. */
 const tenantFree = /^\/(?:(?:health|v1\/healthz|metrics|openapi\.json|docs\/api)$|(?:assets|_blobs)\/)/;
@@ -91,7 +95,12 @@ export function createApp(deps: AppDeps) {
   app.get('/assets/app.css', (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=3600');
-    return c.body(appCss);
+    return c.body(stylesheet);
+  });
+  app.get('/assets/app.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(appJs);
   });
 
   const tenantMiddleware = resolveTenant(deps.tenants, deps.config.baseDomain, deps.config.defaultTenant);
@@ -129,6 +138,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', ayaiayPackRoutes(deps));
   app.route('/', accountPages(deps));
   app.route('/', apiClientPages(deps));
+  app.route('/', searchPages(deps));
+  app.route('/', artifactPages(deps));
+  app.route('/', profilePages(deps));
+  app.route('/', dashboardPages(deps));
 
   const openApiConfig = {
     openapi: '3.1.0',

@@ -83,3 +83,25 @@ export async function weeklyDownloads(
   }
   return starts.map((start) => ({ week_start: start, downloads: counts.get(start) ?? 0 }));
 }
+
+/** Downloads per day over the last `days` days (today included), oldest first, zeros kept: the page chart. */
+export async function dailyDownloads(
+  db: Kysely<Database>,
+  packageId: string,
+  days = 30,
+): Promise<{ day: string; downloads: number }[]> {
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  const dayList = Array.from({ length: days }, (_, i) =>
+    new Date(today.getTime() - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+  );
+  const rows = await db
+    .selectFrom('downloads_daily')
+    .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), (eb) => eb.fn.sum<number>('count').as('n')])
+    .where('package_id', '=', packageId)
+    .where('day', '>=', sql<string>`${dayList[0]}::date`)
+    .groupBy('day')
+    .execute();
+  const counts = new Map(rows.map((row) => [row.day, Number(row.n)]));
+  return dayList.map((day) => ({ day, downloads: counts.get(day) ?? 0 }));
+}

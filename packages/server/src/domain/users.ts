@@ -115,3 +115,37 @@ export async function findTenantRole(
     .executeTakeFirst();
   return row?.role;
 }
+
+export interface ProfileChange {
+  displayName: string;
+  email: string;
+}
+
+/**
+ * Changes what a user shows others. Returns field problems instead of throwing so a form can show them
+ * next to the field; an email already used by someone else is one of them.
+ */
+export async function updateUserProfile(
+  db: Kysely<Database>,
+  userId: string,
+  change: ProfileChange,
+): Promise<Record<string, string>> {
+  const displayName = change.displayName.trim();
+  const email = change.email.trim();
+  const problems: Record<string, string> = {};
+  if (displayName.length > 100) problems.displayName = 'Use at most 100 characters.';
+  if (email !== '' && !emailPattern.test(email)) problems.email = 'Enter a valid email address.';
+  if (Object.keys(problems).length > 0) return problems;
+  try {
+    await db
+      .updateTable('users')
+      .set({ display_name: displayName || null, email: email || null })
+      .where('id', '=', userId)
+      .execute();
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505')
+      return { email: 'This email is used by another account.' };
+    throw error;
+  }
+  return {};
+}

@@ -12,6 +12,7 @@ import { sessionCookie } from '../http/auth.js';
 import type { AppEnv } from '../http/context.js';
 import { issueCsrfField, verifyCsrfField } from '../http/csrf.js';
 import { Layout } from './layout.js';
+import { readForm } from './page-kit.js';
 
 type FieldErrors = Record<string, string | undefined>;
 
@@ -49,15 +50,6 @@ function Field(props: {
       ) : null}
     </>
   );
-}
-
-/** The posted form. A body that does not parse (say, multipart without its boundary) is a 400, not a 500. */
-async function readForm(c: Context<AppEnv>) {
-  try {
-    return await c.req.parseBody();
-  } catch {
-    throw new AgentryError('bad_request', { message: 'The form could not be read.' });
-  }
 }
 
 export function accountPages(deps: AppDeps) {
@@ -262,25 +254,6 @@ export function accountPages(deps: AppDeps) {
     if (secret) await deleteSession(deps.db, secret);
     deleteCookie(c, sessionCookie, { path: '/', secure });
     return c.redirect('/', 303);
-  });
-
-  app.get('/', (c) => {
-    const principal = c.get('principal');
-    return c.html(
-      `<!doctype html>${(
-        <Layout title="Registry" user={principal?.user} csrf={principal ? csrf(c) : undefined}>
-          <section class="card">
-            <h1>Agentry</h1>
-            <p>
-              A registry for Agent Skills, subagents, commands, prompts, rules, hooks and MCP server configs.
-            </p>
-            <p>
-              Tenant <code>{c.get('tenant').slug}</code>. Read the <a href="/docs/api">API reference</a>.
-            </p>
-          </section>
-        </Layout>
-      )}`,
-    );
   });
 
   return app;

@@ -1,4 +1,9 @@
-/** The stylesheet is served from a file-like route so the CSP can forbid inline styles. */
+/**
+ * The stylesheet and the one script are served from file-like routes so the CSP can forbid inline
+ * styles and scripts. Pages work without the script; it only adds copy buttons.
+ */
+import { highlightCss } from './markdown.js';
+
 export const appCss = `
 :root { color-scheme: light dark; --fg: #1b1f24; --bg: #ffffff; --muted: #57606a; --accent: #0b57d0; --card: #f6f8fa; --danger: #b42318; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9da7b3; --accent: #6ea8fe; --card: #161b22; --danger: #ff8a80; } }
@@ -23,4 +28,93 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-si
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--card); vertical-align: top; }
 .method { font-weight: 700; font-family: ui-monospace, monospace; }
+.skip-link { position: absolute; left: -999px; top: 0; background: var(--bg); padding: .5rem 1rem; z-index: 10; }
+.skip-link:focus { left: 1rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.header-search { flex: 1 1 14rem; max-width: 28rem; margin: 0; }
+.header-search form { margin: 0; }
+.header-search input, .hero-search input, .filters input, .filters select, select { width: 100%; padding: .45rem .6rem; font: inherit; border: 1px solid var(--muted); border-radius: 6px; background: var(--bg); color: var(--fg); }
+.muted { color: var(--muted); }
+.hero { padding: 1rem 0 1.5rem; }
+.hero h1 { font-size: 1.8rem; line-height: 1.25; margin: 0 0 .5rem; }
+.search-row { display: flex; gap: .5rem; align-items: stretch; }
+.search-row button { margin-top: 0; }
+.counts { list-style: none; display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; padding: 0; margin: 1rem 0 0; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); gap: 1.5rem; }
+main { max-width: 72rem; }
+.artifact-list { list-style: none; padding: 0; margin: 0; }
+.artifact-item { padding: .9rem 0; border-bottom: 1px solid var(--card); overflow-wrap: anywhere; }
+.artifact-head { display: flex; flex-wrap: wrap; gap: .5rem; align-items: baseline; }
+.artifact-name { font-weight: 700; font-size: 1.05rem; }
+.artifact-description { margin: .25rem 0; }
+.artifact-meta { display: flex; flex-wrap: wrap; gap: .25rem 1rem; color: var(--muted); font-size: .9rem; margin: .25rem 0; }
+.kind, .tag-private, .tag-deprecated, .tag-yanked, .role { font-size: .8rem; padding: .05rem .45rem; border-radius: 999px; border: 1px solid var(--muted); color: var(--muted); }
+.tag-deprecated, .tag-yanked { border-color: var(--danger); color: var(--danger); }
+.verdict { font-size: .8rem; font-weight: 600; padding: .05rem .5rem; border-radius: 999px; color: #fff; background: #57606a; white-space: nowrap; }
+.stage-status { font-size: .8rem; font-weight: 600; color: var(--muted); } .stage-failed, .stage-error { color: var(--danger); }
+.verdict-pass { background: #1a7f37; } .verdict-notes { background: #4d7c0f; } .verdict-flagged { background: #9a6700; } .verdict-fail { background: #b42318; }
+.tags { list-style: none; display: flex; flex-wrap: wrap; gap: .35rem; padding: 0; margin: .35rem 0 0; font-size: .85rem; }
+.tags a { text-decoration: none; background: var(--card); padding: .05rem .5rem; border-radius: 4px; }
+.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 10rem), 1fr)); gap: .5rem 1rem; align-items: end; margin-bottom: 1rem; }
+.filters label { margin-top: 0; }
+.filters button { margin-top: 0; }
+.pagination { display: flex; gap: 1rem; justify-content: center; padding: 1rem 0; }
+.artifact-header h1 { margin: 0; overflow-wrap: anywhere; }
+.version { color: var(--muted); font-weight: 400; font-size: 1.1rem; }
+.artifact-badges, .artifact-actions { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; margin: .5rem 0; }
+.lead { font-size: 1.1rem; overflow-wrap: anywhere; }
+.warning { border-left: 4px solid var(--danger); padding: .25rem .75rem; }
+.section-nav { display: flex; flex-wrap: wrap; gap: .5rem 1rem; border-bottom: 1px solid var(--card); padding: .5rem 0; margin: 1rem 0; }
+.artifact-body { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 20rem); gap: 2rem; }
+@media (max-width: 52rem) { .artifact-body { grid-template-columns: minmax(0, 1fr); } }
+.markdown { overflow-wrap: anywhere; }
+.markdown img { max-width: 100%; }
+.markdown pre, .file-view pre, .permissions { overflow-x: auto; background: var(--card); padding: .75rem; border-radius: 6px; }
+.copy-line { display: flex; gap: .5rem; align-items: center; background: var(--card); border-radius: 6px; padding: .35rem .6rem; margin: .35rem 0; }
+.copy-line code { overflow-x: auto; white-space: nowrap; flex: 1; }
+.copy-line button { margin: 0; padding: .15rem .6rem; font-size: .85rem; }
+.install-tools { list-style: none; padding: 0; }
+.tool-name { font-size: .85rem; color: var(--muted); }
+.downloads-chart { width: 100%; height: auto; }
+.downloads-chart .bar { fill: var(--accent); }
+.downloads-chart .axis { stroke: var(--muted); }
+.downloads-chart .axis-label { fill: var(--muted); font-size: 12px; }
+.chart figcaption { color: var(--muted); font-size: .85rem; }
+.chart { margin: 0; }
+section > table { display: block; overflow-x: auto; }
+tr.current td { font-weight: 600; }
+.integrity { overflow-wrap: anywhere; }
+.findings { list-style: none; padding: 0; }
+.finding { padding: .35rem 0; border-bottom: 1px solid var(--card); overflow-wrap: anywhere; }
+.severity { font-weight: 700; text-transform: uppercase; font-size: .75rem; }
+.severity-critical .severity, .severity-high .severity { color: var(--danger); }
+.breadcrumbs { margin-bottom: .5rem; overflow-wrap: anywhere; }
+.file-header { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: baseline; }
+.file-header h1 { font-size: 1.2rem; margin: 0; overflow-wrap: anywhere; }
+.code { display: flex; align-items: flex-start; }
+.code .gutter { text-align: right; user-select: none; color: var(--muted); padding-right: .5rem; margin: 0; border-radius: 6px 0 0 6px; }
+.code .gutter a { color: inherit; text-decoration: none; }
+.code .source { flex: 1; margin: 0; border-radius: 0 6px 6px 0; min-width: 0; }
+.dashboard-nav { display: flex; flex-wrap: wrap; gap: 1rem; border-bottom: 1px solid var(--card); padding-bottom: .5rem; margin-bottom: 1rem; }
+.dashboard-nav a[aria-current=page] { font-weight: 700; text-decoration: none; }
+.notice { border-left: 4px solid var(--accent); padding: .25rem .75rem; background: var(--card); }
+.secret { overflow-wrap: anywhere; font-size: 1rem; }
+fieldset { border: 1px solid var(--card); border-radius: 6px; margin-top: .9rem; }
+label.check { font-weight: 400; margin-top: .25rem; }
+.org-list { padding-left: 1.25rem; }
+.profile-header h1 { overflow-wrap: anywhere; }
 `;
+
+export const appJs = `// Copy buttons beside install commands and snippets; without this script they stay hidden.
+for (const button of document.querySelectorAll('button.copy[data-copy]')) {
+  if (!navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    await navigator.clipboard.writeText(button.dataset.copy);
+    button.textContent = 'Copied';
+    setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+  });
+}
+`;
+
+export const stylesheet = appCss + highlightCss;

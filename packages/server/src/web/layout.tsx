@@ -20,19 +20,37 @@ export function Layout({ title, user, csrf, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Agentry`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <script src="/assets/app.js" defer />
       </head>
       <body>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
         <header class="site-header">
           <a class="brand" href="/">
             Agentry
           </a>
+          <search class="header-search">
+            <form method="get" action="/search">
+              <label for="site-search" class="visually-hidden">
+                Search artifacts
+              </label>
+              <input id="site-search" name="q" type="search" placeholder="Search artifacts" />
+            </form>
+          </search>
           <nav aria-label="Account">
+            <a href="/search">Browse</a>
             {user ? (
-              <form method="post" action="/logout" class="inline">
-                <span class="who">{user.username}</span>
-                <input type="hidden" name="csrf" value={csrf ?? ''} />
-                <button type="submit">Log out</button>
-              </form>
+              <>
+                <a href="/dashboard">Dashboard</a>
+                <form method="post" action="/logout" class="inline">
+                  <a href={`/users/${user.username}`} class="who">
+                    {user.username}
+                  </a>
+                  <input type="hidden" name="csrf" value={csrf ?? ''} />
+                  <button type="submit">Log out</button>
+                </form>
+              </>
             ) : (
               <>
                 <a href="/login">Log in</a>

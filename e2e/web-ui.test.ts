@@ -1,0 +1,299 @@
+/**
+ * The web UI in a real browser (Debian's Chromium through playwright-core) against a spawned server:
+ * the whole journey of a new user, an XSS corpus that must never execute, and screenshots of the main
+ * pages at desktop and phone widths (saved under .test-tmp/screenshots).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { testDbKind } from '../test-support/db.js';
+import { describeWithChromium } from '../test-support/services.js';
+import { publishVersion, skillFiles, type TarballFiles, type TestManifest } from '../test-support/tarball.js';
+import { xssPayloads } from '../test-support/xss-payloads.js';
+import { type AdminServer, startAdminServer } from './spawn.js';
+
+// The callbacks below run inside the page; the test program has no DOM lib (it would retype Node's
+// fetch and Headers everywhere), so the few browser globals they touch are declared here.
+interface PageElement {
+  tagName: string;
+  outerHTML: string;
+  attributes: ArrayLike<{ name: string; value: string }>;
+  getAttribute(name: string): string | null;
+}
+declare const document: {
+  addEventListener(
+    type: 'securitypolicyviolation',
+    listener: (event: { violatedDirective: string; blockedURI: string }) => void,
+  ): void;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+  documentElement: { scrollWidth: number };
+};
+declare const window: { innerWidth: number };
+
+const shots = join(import.meta.dirname, '..', '.test-tmp', 'screenshots');
+const password = 'correct horse battery staple 42';
+
+interface PageWatch {
+  dialogs: string[];
+  violations: string[];
+}
+
+/** Every page gets a dialog listener and a CSP-violation recorder installed before its own code runs. */
+async function watchedPage(context: BrowserContext): Promise<{ page: Page; watch: PageWatch }> {
+  const page = await context.newPage();
+  const watch: PageWatch = { dialogs: [], violations: [] };
+  page.on('dialog', (dialog) => {
+    watch.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) watch.violations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  return { page, watch };
+}
+
+const text = async (page: Page, selector: string) =>
+  ((await page.locator(selector).first().textContent()) ?? '').trim();
+const count = (page: Page, selector: string) => page.locator(selector).count();
+
+/** Clicks something that submits or follows a link and waits for the page it leads to. */
+async function clickAndLoad(page: Page, selector: string) {
+  await Promise.all([page.waitForEvent('framenavigated'), page.click(selector)]);
+  await page.waitForLoadState('load');
+}
+
+/** Markup that could run script: script elements other than ours, on* attributes, javascript: URLs. */
+function findActiveMarkup(page: Page) {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    for (const script of Array.from(document.querySelectorAll('script'))) {
+      if (script.getAttribute('src') !== '/assets/app.js')
+        problems.push(`script ${script.outerHTML.slice(0, 80)}`);
+    }
+    for (const element of Array.from(document.querySelectorAll('*'))) {
+      for (const attribute of Array.from(element.attributes)) {
+        if (/^on/i.test(attribute.name)) problems.push(`${element.tagName} ${attribute.name}`);
+        if (
+          /^\s*(javascript|vbscript|data):/i.test(attribute.value) &&
+          /^(href|src|action|formaction|xlink:href)$/i.test(attribute.name)
+        )
+          problems.push(`${element.tagName} ${attribute.name}=${attribute.value.slice(0, 40)}`);
+      }
+      if (/^(IFRAME|OBJECT|EMBED)$/.test(element.tagName)) problems.push(element.tagName);
+    }
+    return problems;
+  });
+}
+
+describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) => {
+  let admin: AdminServer;
+  let base: string;
+  let browser: Browser;
+  let desktop: BrowserContext;
+
+  const publish = (token: string, manifest: TestManifest, files?: TarballFiles) =>
+    publishVersion(
+      { request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init) } as never,
+      token,
+      manifest,
+      files,
+    );
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    admin = await startAdminServer();
+    base = admin.server.url;
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await admin?.close();
+  });
+
+  it('signs up, creates a token, publishes, reads, stars, searches, logs out; a private artifact is 404', async () => {
+    const { page, watch } = await watchedPage(desktop);
+    await page.goto(`${base}/signup`);
+    await page.fill('#username', 'journey');
+    await page.fill('#email', 'journey@example.com');
+    await page.fill('#password', password);
+    await clickAndLoad(page, 'form[action="/signup"] button[type=submit]');
+    expect(page.url()).toBe(`${base}/`);
+    expect(await text(page, 'header .who')).toBe('journey');
+
+    await page.goto(`${base}/dashboard/tokens`);
+    await page.fill('#token-name', 'laptop');
+    await page.check('input[name=scopes][value="skills:publish"]');
+    await page.selectOption('#token-expiry', '30');
+    await clickAndLoad(page, 'form[action="/dashboard/tokens"] button[type=submit]');
+    const token = (await page.locator('[data-testid=new-token-value]').textContent())?.trim() ?? '';
+    expect(token).toMatch(/^agt_/);
+    await page.screenshot({ path: join(shots, 'dashboard-tokens.png'), fullPage: true });
+    // The raw value is shown once: reloading the list shows only its prefix.
+    await page.goto(`${base}/dashboard/tokens`);
+    expect(await page.content()).not.toContain(token);
+
+    const readme = '# Journey skill\n\nIt **reviews** code.\n\n```ts\nconst answer: number = 42;\n```\n';
+    const files = {
+      ...skillFiles('journey-skill'),
+      'README.md': readme,
+      'scripts/helper.ts': 'export const x = 1;\n',
+    };
+    expect(
+      (await publish(token, { name: 'journey-skill', version: '1.0.0', keywords: ['review'] }, files)).status,
+    ).toBe(200);
+    expect(
+      (await publish(token, { name: 'journey-skill', version: '1.1.0', keywords: ['review'] }, files)).status,
+    ).toBe(200);
+    expect(
+      (await publish(token, { name: 'journey-secret', version: '1.0.0', visibility: 'private' })).status,
+    ).toBe(200);
+    // One download, so the chart has a bar.
+    const detail = (await (await fetch(`${base}/api/v1/skills/journey-skill/1.1.0`)).json()) as {
+      downloadUrl: string;
+    };
+    expect((await fetch(detail.downloadUrl)).status).toBe(200);
+
+    const artifact = await page.goto(`${base}/artifacts/journey-skill`);
+    expect(artifact?.status()).toBe(200);
+    expect(await text(page, '[data-testid=readme] h1')).toBe('Journey skill');
+    expect(await page.locator('[data-testid=readme] code .hljs-keyword').count()).toBeGreaterThan(0);
+    expect(await count(page, '[data-testid=versions] tbody tr')).toBe(2);
+    expect(await page.locator('[data-testid=versions] tbody tr td:first-child').allTextContents()).toEqual([
+      '1.1.0',
+      '1.0.0',
+    ]);
+    expect(await page.locator('[data-testid=files] tbody td:first-child').allTextContents()).toEqual(
+      expect.arrayContaining(['README.md', 'SKILL.md', 'scripts/helper.ts']),
+    );
+    expect(await text(page, '[data-testid=scan-report] .verdict')).toMatch(
+      /^(PASS|PASS WITH NOTES|FLAGGED|FAIL) · \d+\/10$/,
+    );
+    expect(await count(page, '[data-testid=scan-report] .scan-stage')).toBeGreaterThan(0);
+    expect(await count(page, 'svg.downloads-chart rect.bar')).toBe(30);
+    expect(await text(page, '.chart figcaption')).toBe('1 download in the last 30 days');
+    await page.screenshot({ path: join(shots, 'artifact.png'), fullPage: true });
+
+    expect(await text(page, '[data-testid=star-count]')).toBe('0');
+    await clickAndLoad(page, '[data-testid=star-button]');
+    expect(await text(page, '[data-testid=star-count]')).toBe('1');
+    expect(await page.getAttribute('[data-testid=star-button]', 'aria-pressed')).toBe('true');
+
+    await clickAndLoad(page, '[data-testid=files] a:text-is("scripts/helper.ts")');
+    expect(await text(page, '[data-testid=file-source]')).toContain('export const x = 1;');
+    await page.screenshot({ path: join(shots, 'file.png'), fullPage: true });
+
+    await page.fill('#site-search', 'journey');
+    await Promise.all([page.waitForURL(/\/search\?q=journey/), page.press('#site-search', 'Enter')]);
+    expect(await page.locator('.artifact-name').allTextContents()).toEqual(
+      expect.arrayContaining(['journey-skill', 'journey-secret']),
+    );
+    await page.screenshot({ path: join(shots, 'search.png'), fullPage: true });
+
+    expect((await page.goto(`${base}/artifacts/journey-secret`))?.status()).toBe(200);
+    await clickAndLoad(page, 'header form[action="/logout"] button');
+    expect(await count(page, 'header a[href="/login"]')).toBe(1);
+    const hidden = await page.goto(`${base}/artifacts/journey-secret`);
+    expect(hidden?.status()).toBe(404);
+    expect((await page.goto(`${base}/artifacts/journey-missing`))?.status()).toBe(404);
+    await page.goto(`${base}/search?q=journey`);
+    expect(await page.locator('.artifact-name').allTextContents()).toEqual(['journey-skill']);
+    await page.goto(`${base}/`);
+    await page.screenshot({ path: join(shots, 'home.png'), fullPage: true });
+    expect(watch.dialogs).toEqual([]);
+    expect(watch.violations).toEqual([]);
+  }, 120_000);
+
+  it('never executes any of the XSS corpus in README, description, keywords, file names or the query', async () => {
+    expect(xssPayloads.length).toBeGreaterThanOrEqual(20);
+    const readme = xssPayloads.map((payload, i) => `## Case ${i}\n\n${payload}\n`).join('\n');
+    const names: Record<string, string> = {};
+    for (const [i, payload] of xssPayloads.slice(0, 8).entries())
+      names[`docs/${i}-${payload.replace(/[/\\\0]/g, '_').slice(0, 60)}.md`] = payload;
+    const published = await publish(
+      admin.token,
+      {
+        name: 'xss-corpus',
+        version: '1.0.0',
+        description: xssPayloads[1] ?? '',
+        keywords: xssPayloads.filter((payload) => payload.length <= 50).slice(0, 20),
+      },
+      { ...skillFiles('xss-corpus'), 'README.md': readme, ...names },
+    );
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, watch } = await watchedPage(context);
+    const visited: string[] = [
+      '/artifacts/xss-corpus',
+      '/',
+      '/search?q=xss',
+      `/search?q=${encodeURIComponent(xssPayloads[0] ?? '')}`,
+    ];
+    for (const payload of xssPayloads.slice(0, 6))
+      visited.push(`/search?tag=${encodeURIComponent(payload.slice(0, 50))}`);
+    for (const path of Object.keys(names))
+      visited.push(
+        `/artifacts/xss-corpus/v/1.0.0/files/${path.split('/').map(encodeURIComponent).join('/')}`,
+      );
+    for (const path of visited) {
+      const response = await page.goto(`${base}${path}`);
+      expect(response?.status(), path).toBeLessThan(500);
+      // Give anything that would fire on load (onerror of a broken image, autofocus) a moment to do so.
+      await page.waitForTimeout(50);
+      expect(await findActiveMarkup(page), path).toEqual([]);
+    }
+    await page.goto(`${base}/artifacts/xss-corpus`);
+    // The corpus is shown as text: the README holds every case heading, so nothing was dropped silently.
+    expect(await count(page, '[data-testid=readme] h2')).toBe(xssPayloads.length);
+    expect(watch.dialogs).toEqual([]);
+    expect(watch.violations).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('lays the main pages out at a phone width without horizontal scrolling', async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await phone.newPage();
+    for (const [name, path] of [
+      ['phone-home', '/'],
+      ['phone-search', '/search?q=journey'],
+      ['phone-artifact', '/artifacts/journey-skill'],
+      ['phone-login', '/login'],
+    ] as const) {
+      expect((await page.goto(`${base}${path}`))?.status(), path).toBe(200);
+      const widths = await page.evaluate(() => ({
+        content: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+      }));
+      expect(widths.content, path).toBeLessThanOrEqual(widths.viewport);
+      await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    }
+    // The artifact page stacks its side column below the README on a phone.
+    await page.goto(`${base}/artifacts/journey-skill`);
+    const readme = await page.locator('#readme').boundingBox();
+    const install = await page.locator('#install').boundingBox();
+    expect(install && readme && install.y > readme.y).toBe(true);
+    await phone.close();
+  }, 60_000);
+});
