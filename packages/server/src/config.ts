@@ -261,6 +261,13 @@ export const configKeys = {
       'Let POST /api/v1/packs/import clone file:// repositories (paths on the server itself). For tests and single-user machines only.',
     parse: boolean,
   },
+  importAllowPrivateHosts: {
+    env: 'IMPORT_ALLOW_PRIVATE_HOSTS',
+    default: 'false',
+    description:
+      'Let POST /api/v1/packs/import clone from hosts that resolve to loopback, private, link-local or other non-public addresses (a git server on your own network). Off, the server refuses them so a client cannot make it reach internal services.',
+    parse: boolean,
+  },
   packsRateLimitAnonymous: {
     env: 'PACKS_RATE_LIMIT_ANONYMOUS',
     default: '60',

@@ -29,6 +29,7 @@ import { create as createTar } from 'tar';
 import type { Database, Org, Version } from '../db/schema.js';
 import type { Viewer } from './access.js';
 import { findOrgRole } from './orgs.js';
+import { resolvePublicHost } from './public-address.js';
 import { type PublishDeps, publishArchive } from './publish.js';
 import { readBlob } from './versions.js';
 
@@ -218,6 +219,8 @@ export interface ImportInput {
   repoUrl: string;
   gitTag: string;
   allowFileUrls: boolean;
+  /** Clone from hosts on loopback or private networks too (IMPORT_ALLOW_PRIVATE_HOSTS). */
+  allowPrivateHosts: boolean;
   maxFiles?: number;
 }
 
@@ -255,11 +258,45 @@ function readCheckout(root: string, maxBytes: number, maxFiles: number): Map<str
   return files;
 }
 
-async function gitCheckout(url: string, tag: string, dir: string, allowFile: boolean): Promise<string> {
+interface CloneAccess {
+  allowFile: boolean;
+  allowPrivateHosts: boolean;
+}
+
+/**
+ * git options that keep a clone to the URL the client gave: no transports but the one allowed, no
+ * redirects (a public host could bounce the server to an internal one), and for http(s) the host pinned
+ * to the public addresses it was checked against (no second DNS answer).
+ */
+async function cloneOptions(url: string, access: CloneAccess): Promise<string[]> {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  if (!(scheme === 'https' || scheme === 'http' || (scheme === 'file' && allowFile))) {
-    refuse('repo_url', allowFile ? 'Use an http(s) or file:// URL.' : 'Use an http(s) URL.');
+  if (scheme === 'file' && access.allowFile)
+    return ['-c', 'protocol.allow=never', '-c', 'protocol.file.allow=always'];
+  if (scheme !== 'https' && scheme !== 'http')
+    refuse('repo_url', access.allowFile ? 'Use an http(s) or file:// URL.' : 'Use an http(s) URL.');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    refuse('repo_url', 'Not a valid URL.');
   }
+  const port = parsed.port || (scheme === 'https' ? '443' : '80');
+  const addresses = await resolvePublicHost(parsed.hostname, 'repo_url', access.allowPrivateHosts);
+  const pinned = addresses.map((address) => (address.includes(':') ? `[${address}]` : address)).join(',');
+  return [
+    '-c',
+    'protocol.allow=never',
+    '-c',
+    `protocol.${scheme}.allow=always`,
+    '-c',
+    'http.followRedirects=false',
+    '-c',
+    `http.curloptResolve=${parsed.hostname.replace(/^\[(.*)\]$/, '$1')}:${port}:${pinned}`,
+  ];
+}
+
+async function gitCheckout(url: string, tag: string, dir: string, access: CloneAccess): Promise<string> {
+  const options = await cloneOptions(url, access);
   if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/.test(tag) || tag.includes('..'))
     refuse('git_tag', 'Not a valid tag name.');
   const env = { PATH: process.env.PATH ?? '', GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', HOME: dir };
@@ -267,8 +304,7 @@ async function gitCheckout(url: string, tag: string, dir: string, allowFile: boo
     await run(
       'git',
       [
-        '-c',
-        `protocol.file.allow=${allowFile ? 'always' : 'never'}`,
+        ...options,
         '-c',
         'core.symlinks=true',
         'clone',
@@ -333,7 +369,10 @@ export async function importPack(deps: PublishDeps, input: ImportInput): Promise
   }
   const dir = mkdtempSync(join(tmpdir(), 'agentry-import-'));
   try {
-    const commit = await gitCheckout(input.repoUrl, input.gitTag, dir, input.allowFileUrls);
+    const commit = await gitCheckout(input.repoUrl, input.gitTag, dir, {
+      allowFile: input.allowFileUrls,
+      allowPrivateHosts: input.allowPrivateHosts,
+    });
     const files = readCheckout(join(dir, 'repo'), deps.maxUploadBytes, input.maxFiles ?? maxImportFiles);
     const yamlPath = files.has('ayaiay.yaml')
       ? 'ayaiay.yaml'

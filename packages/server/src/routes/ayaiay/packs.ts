@@ -271,6 +271,7 @@ export function ayaiayPackRoutes(deps: AppDeps) {
       repoUrl: body.repo_url,
       gitTag: body.git_tag,
       allowFileUrls: deps.config.importAllowFileUrls,
+      allowPrivateHosts: deps.config.importAllowPrivateHosts,
     });
     return c.json(
       {
