@@ -130,6 +130,13 @@ describe('agentry publish', () => {
       verdict: 'PASS',
       auditScore: expect.any(Number),
     });
+    // The local scan is the registry's: same verdict and score, so --dry-run predicts what publishing gives.
+    expect([result.localScan.verdict, result.localScan.auditScore]).toEqual([
+      result.published?.verdict,
+      result.published?.auditScore,
+    ]);
+    const scanned = await runScan(dir, { failOn: 'fail' });
+    expect(scanned.report.auditScore).toBe(result.published?.auditScore);
     const detail = (await (await t.request('/api/v1/skills/real-command/0.1.0')).json()) as {
       integrity: string;
       kind: string;

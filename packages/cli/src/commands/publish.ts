@@ -177,7 +177,12 @@ export async function runPublish(
   const tarball = await packFiles(root, listing.files);
   const integrity = computeIntegrity(tarball);
   ctx.progress?.('scanning locally');
-  const { report } = scanArchive(tarball, { kind: manifest.kind, permissions: manifest.permissions });
+  // The same inputs the registry's scan gets, so the local verdict and score are the ones it will give.
+  const { report } = scanArchive(tarball, {
+    kind: manifest.kind,
+    description: manifest.description,
+    permissions: manifest.permissions,
+  });
   const result: PublishResult = {
     name: manifest.name,
     version: manifest.version,

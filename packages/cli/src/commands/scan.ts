@@ -2,7 +2,8 @@
  * `agentry scan [dir|tarball]`: the registry's own scanner, run locally with no server. A folder is
  * packed exactly as publish packs it, so a local scan and the scan at publish agree.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ArtifactKind,
@@ -10,12 +11,15 @@ import {
   ingestRules,
   type Permissions,
   permissionsSchema,
+  readArchive,
   rules,
   type ScanReport,
   scanArchive,
   type Verdict,
 } from '@agentry/core';
+import { CliError } from '../cli-error.js';
 import { packDirectory } from '../pack.js';
+import { readPublishManifest } from './publish.js';
 
 export interface ScanCommandOptions {
   kind?: string;
@@ -33,34 +37,54 @@ export interface ScanCommandResult {
 const verdictRank: Record<Verdict, number> = { PASS: 0, PASS_WITH_NOTES: 1, FLAGGED: 2, FAIL: 3 };
 const thresholdRank = { notes: 1, flagged: 2, fail: 3, none: 99 } as const;
 
-/** The manifest beside the files, if any: tank.json, then skills.json (Tank's legacy name). */
-function readManifest(dir: string): { kind?: string; permissions?: unknown } | undefined {
-  for (const name of ['tank.json', 'skills.json']) {
-    try {
-      return JSON.parse(readFileSync(join(dir, name), 'utf8')) as { kind?: string; permissions?: unknown };
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'ENOENT') throw new Error(`${name} is not valid JSON`);
-    }
+/**
+ * What publish would send beside the archive (kind, description, permissions), read by publish's own
+ * manifest reader: the score counts a description and declared permissions, so reading less here would
+ * score a folder lower locally than the registry scores it.
+ */
+function readScanManifest(dir: string): { kind?: unknown; description?: unknown; permissions?: unknown } {
+  try {
+    return readPublishManifest(dir).manifest;
+  } catch (error) {
+    if (error instanceof CliError && error.code === 'no_manifest') return {};
+    throw error;
   }
-  return undefined;
+}
+
+const manifestFiles = ['tank.json', 'skills.json', 'aitk-artifact.json', 'SKILL.md'];
+
+/** The same, for a packed archive: its root manifest files laid out in a temporary folder and read alike. */
+function readArchiveManifest(bytes: Uint8Array): ReturnType<typeof readScanManifest> {
+  const { files } = readArchive(bytes);
+  const dir = mkdtempSync(join(tmpdir(), 'agentry-scan-'));
+  try {
+    for (const name of manifestFiles) {
+      const entry = files.get(name);
+      if (entry) writeFileSync(join(dir, name), entry.content);
+    }
+    return readScanManifest(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function runScan(target: string, options: ScanCommandOptions): Promise<ScanCommandResult> {
   const info = statSync(target);
-  const manifest = info.isDirectory() ? readManifest(target) : undefined;
-  const kind = options.kind ?? manifest?.kind ?? 'skill';
+  const bytes = info.isDirectory() ? await packDirectory(target) : readFileSync(target);
+  const manifest = info.isDirectory() ? readScanManifest(target) : readArchiveManifest(bytes);
+  const kind = options.kind ?? (typeof manifest.kind === 'string' ? manifest.kind : 'skill');
   if (!(artifactKinds as readonly string[]).includes(kind))
     throw new Error(`--kind must be one of ${artifactKinds.join(', ')}`);
   let permissions: Permissions | undefined;
-  if (manifest?.permissions !== undefined) {
+  if (manifest.permissions !== undefined) {
     const parsed = permissionsSchema.safeParse(manifest.permissions);
     if (!parsed.success) throw new Error('the manifest has invalid permissions');
     permissions = parsed.data;
   }
-  const bytes = info.isDirectory() ? await packDirectory(target) : readFileSync(target);
   const { report } = scanArchive(bytes, {
     kind: kind as ArtifactKind,
     ...(permissions ? { permissions } : {}),
+    ...(typeof manifest.description === 'string' ? { description: manifest.description } : {}),
   });
   return {
     target,
