@@ -265,8 +265,9 @@ function linkHref(href: string, env: RenderEnv): string | undefined {
       // Point "#setup" at the prefixed heading id, so in-page anchors work without any script.
       return href.startsWith(`#${headingIdPrefix}`) ? href : `#${headingIdPrefix}${href.slice(1)}`;
     case 'absolute':
-    case 'rooted':
       return href;
+    // As on GitHub, "/docs/x.md" in a README means the artifact's root, not this site's.
+    case 'rooted':
     case 'relative':
       return resolveRelative(href, env.resolveUrl);
     default:
@@ -278,7 +279,7 @@ function imageSrc(src: string, env: RenderEnv): string | undefined {
   const kind = classifyTarget(src);
   // Plain http would be mixed content and a tracking pixel in the clear; data: and the rest are refused.
   if (kind === 'absolute') return /^https:/i.test(src) ? src : undefined;
-  if (kind === 'relative') return resolveRelative(src, env.resolveUrl);
+  if (kind === 'relative' || kind === 'rooted') return resolveRelative(src, env.resolveUrl);
   return undefined;
 }
 

@@ -175,8 +175,17 @@ describe('renderMarkdown', () => {
     expect(seen).toEqual(['my notes.md']);
   });
 
-  it('keeps site-rooted links as they are', () => {
-    expect(render('[about](/about)')).toContain('href="/about"');
+  it('resolves rooted links and images from the artifact root, as GitHub does', () => {
+    const seen: string[] = [];
+    const html = renderMarkdown('[guide](/docs/guide.md#setup) ![logo](/img/logo.png)', {
+      resolveUrl: (path) => {
+        seen.push(path);
+        return `/files/${path}`;
+      },
+    });
+    expect(seen).toEqual(['docs/guide.md', 'img/logo.png']);
+    expect(html).toContain('href="/files/docs/guide.md#setup"');
+    expect(html).toContain('src="/files/img/logo.png"');
   });
 
   it('drops targets that climb out of the artifact or leave the site', () => {
@@ -190,12 +199,12 @@ describe('renderMarkdown', () => {
     expect(html).toContain('up');
   });
 
-  it('shows the alt text of images that are not https or relative', () => {
+  it('shows the alt text of images that are not https or inside the artifact', () => {
     const html = render(
-      '![plain](http://example.com/a.png) ![inline](data:image/png;base64,iVBORw0KGgo=) ![rooted](/a.png)',
+      '![plain](http://example.com/a.png) ![inline](data:image/png;base64,iVBORw0KGgo=) ![climb](../../a.png)',
     );
     expect(html).not.toContain('<img');
-    expect(html).toContain('<p>plain inline rooted</p>');
+    expect(html).toContain('<p>plain inline climb</p>');
   });
 
   it('keeps https images, marked lazy and without a referrer', () => {
