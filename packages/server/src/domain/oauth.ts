@@ -198,6 +198,14 @@ export interface TokenRequest {
   scope: string | undefined;
 }
 
+/**
+ * A bot acts as the user who created its client, so it may act only while that user still belongs to
+ * the client's publisher: removing someone from an org also stops the bots they made for it.
+ */
+async function creatorStillMember(db: Kysely<Database>, client: OauthClient): Promise<boolean> {
+  return (await findOrgRole(db, client.org_id, client.created_by)) !== undefined;
+}
+
 export async function issueAccessToken(db: Kysely<Database>, secret: string, input: TokenRequest) {
   if (input.grantType !== 'client_credentials')
     throw new OauthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
@@ -214,6 +222,8 @@ export async function issueAccessToken(db: Kysely<Database>, secret: string, inp
   const given = Buffer.from(hashSecret(input.clientSecret));
   if (!client || expected.length !== given.length || !timingSafeEqual(expected, given))
     throw new OauthError('invalid_client', 'Unknown client or wrong secret.');
+  if (!(await creatorStillMember(db, client)))
+    throw new OauthError('invalid_client', 'The client belongs to someone who has left its publisher.');
   const asked = input.scope?.split(' ').filter(Boolean) ?? client.scopes;
   const extra = asked.filter((scope) => !client.scopes.includes(scope));
   if (extra.length > 0 || asked.length === 0)
@@ -274,6 +284,7 @@ export async function verifyAccessToken(
     .executeTakeFirstOrThrow();
   if (user.disabled_at) return undefined;
   const { user_id: _u, ...client } = row;
+  if (!(await creatorStillMember(db, client))) return undefined;
   return {
     client,
     user,

@@ -104,4 +104,48 @@ describe('API clients dashboard', () => {
     });
     expect(missing.status).toBe(404);
   });
+
+  it('stops a bot when its creator leaves the publisher: its tokens and new grants are refused', async () => {
+    const admin = await createTestUser(t.deps, t.defaultTenantId);
+    const json = { 'content-type': 'application/json' };
+    const added = await t.request('/api/v1/orgs/dash-pub/members', {
+      method: 'POST',
+      headers: { ...bearer(owner.token), ...json },
+      body: JSON.stringify({ username: admin.username, role: 'admin' }),
+    });
+    expect(added.status).toBe(201);
+    const created = await t.request(`/api/v1/packs/publishers/${publisherId}/api-clients`, {
+      method: 'POST',
+      headers: { ...bearer(admin.token), ...json },
+      body: JSON.stringify({ name: 'leaver bot', scopes: ['skills:read'] }),
+    });
+    expect(created.status).toBe(201);
+    const client = (await created.json()) as { client_id: string; client_secret: string };
+    const grant = () =>
+      t.request('/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: client.client_id,
+          client_secret: client.client_secret,
+        }),
+      });
+    const first = await grant();
+    expect(first.status).toBe(200);
+    const { access_token: accessToken } = (await first.json()) as { access_token: string };
+    const mine = () => t.request('/api/v1/packs/me', { headers: bearer(accessToken) });
+    expect((await mine()).status).toBe(200);
+    const removed = await t.request(`/api/v1/orgs/dash-pub/members/${admin.username}`, {
+      method: 'DELETE',
+      headers: bearer(owner.token),
+    });
+    expect(removed.status).toBeLessThan(300);
+    expect((await mine()).status).toBe(401);
+    const refused = await grant();
+    expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([
+      401,
+      'invalid_client',
+    ]);
+  });
 });
