@@ -18,8 +18,12 @@ import { type AdminServer, startAdminServer } from './spawn.js';
 interface PageElement {
   tagName: string;
   outerHTML: string;
+  id: string;
+  textContent: string | null;
   attributes: ArrayLike<{ name: string; value: string }>;
   getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  closest(selector: string): PageElement | null;
 }
 declare const document: {
   addEventListener(
@@ -27,7 +31,8 @@ declare const document: {
     listener: (event: { violatedDirective: string; blockedURI: string }) => void,
   ): void;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
-  documentElement: { scrollWidth: number };
+  querySelector(selector: string): PageElement | null;
+  documentElement: { scrollWidth: number; lang: string };
 };
 declare const window: { innerWidth: number };
 
@@ -66,6 +71,40 @@ const count = (page: Page, selector: string) => page.locator(selector).count();
 async function clickAndLoad(page: Page, selector: string) {
   await Promise.all([page.waitForEvent('framenavigated'), page.click(selector)]);
   await page.waitForLoadState('load');
+}
+
+/**
+ * What a screen reader user would trip over: no page language, not exactly one main landmark and h1,
+ * a form control without a label or accessible name, an image without alt, a button without a name.
+ */
+function findA11yProblems(page: Page) {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    if (!document.documentElement.lang) problems.push('html without lang');
+    if (document.querySelectorAll('main').length !== 1) problems.push('not exactly one <main>');
+    if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one <h1>');
+    const named = (element: PageElement) =>
+      Boolean(element.getAttribute('aria-label')?.trim() || element.getAttribute('aria-labelledby'));
+    for (const control of Array.from(document.querySelectorAll('input, select, textarea'))) {
+      const type = control.getAttribute('type') ?? '';
+      if (['hidden', 'submit', 'button', 'reset'].includes(type)) continue;
+      const labelled =
+        (control.id && document.querySelector(`label[for="${control.id}"]`)) || control.closest('label');
+      if (!labelled && !named(control)) problems.push(`unlabelled ${control.outerHTML.slice(0, 80)}`);
+    }
+    for (const image of Array.from(document.querySelectorAll('img')))
+      if (!image.hasAttribute('alt')) problems.push(`img without alt ${image.outerHTML.slice(0, 80)}`);
+    for (const button of Array.from(document.querySelectorAll('button')))
+      if (!button.textContent?.trim() && !named(button))
+        problems.push(`unnamed ${button.outerHTML.slice(0, 80)}`);
+    return problems;
+  });
+}
+
+/** A full-page screenshot for the run's record, after the page passes the accessibility checks above. */
+async function shoot(page: Page, name: string) {
+  expect(await findA11yProblems(page), name).toEqual([]);
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
 /** Markup that could run script: script elements other than ours, on* attributes, javascript: URLs. */
@@ -146,7 +185,7 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
     await clickAndLoad(page, 'form[action="/dashboard/tokens"] button[type=submit]');
     const token = (await page.locator('[data-testid=new-token-value]').textContent())?.trim() ?? '';
     expect(token).toMatch(/^agt_/);
-    await page.screenshot({ path: join(shots, 'dashboard-tokens.png'), fullPage: true });
+    await shoot(page, 'dashboard-tokens');
     // The raw value is shown once: reloading the list shows only its prefix.
     await page.goto(`${base}/dashboard/tokens`);
     expect(await page.content()).not.toContain(token);
@@ -174,7 +213,7 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
 
     const artifact = await page.goto(`${base}/artifacts/journey-skill`);
     expect(artifact?.status()).toBe(200);
-    expect(await text(page, '[data-testid=readme] h1')).toBe('Journey skill');
+    expect(await text(page, '[data-testid=readme] h2')).toBe('Journey skill');
     expect(await page.locator('[data-testid=readme] code .hljs-keyword').count()).toBeGreaterThan(0);
     expect(await count(page, '[data-testid=versions] tbody tr')).toBe(2);
     expect(await page.locator('[data-testid=versions] tbody tr td:first-child').allTextContents()).toEqual([
@@ -190,7 +229,7 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
     expect(await count(page, '[data-testid=scan-report] .scan-stage')).toBeGreaterThan(0);
     expect(await count(page, 'svg.downloads-chart rect.bar')).toBe(30);
     expect(await text(page, '.chart figcaption')).toBe('1 download in the last 30 days');
-    await page.screenshot({ path: join(shots, 'artifact.png'), fullPage: true });
+    await shoot(page, 'artifact');
 
     expect(await text(page, '[data-testid=star-count]')).toBe('0');
     await clickAndLoad(page, '[data-testid=star-button]');
@@ -199,14 +238,14 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
 
     await clickAndLoad(page, '[data-testid=files] a:text-is("scripts/helper.ts")');
     expect(await text(page, '[data-testid=file-source]')).toContain('export const x = 1;');
-    await page.screenshot({ path: join(shots, 'file.png'), fullPage: true });
+    await shoot(page, 'file');
 
     await page.fill('#site-search', 'journey');
     await Promise.all([page.waitForURL(/\/search\?q=journey/), page.press('#site-search', 'Enter')]);
     expect(await page.locator('.artifact-name').allTextContents()).toEqual(
       expect.arrayContaining(['journey-skill', 'journey-secret']),
     );
-    await page.screenshot({ path: join(shots, 'search.png'), fullPage: true });
+    await shoot(page, 'search');
 
     expect((await page.goto(`${base}/artifacts/journey-secret`))?.status()).toBe(200);
     await clickAndLoad(page, 'header form[action="/logout"] button');
@@ -217,7 +256,7 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
     await page.goto(`${base}/search?q=journey`);
     expect(await page.locator('.artifact-name').allTextContents()).toEqual(['journey-skill']);
     await page.goto(`${base}/`);
-    await page.screenshot({ path: join(shots, 'home.png'), fullPage: true });
+    await shoot(page, 'home');
     expect(watch.dialogs).toEqual([]);
     expect(watch.violations).toEqual([]);
   }, 120_000);
@@ -261,8 +300,8 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
       expect(await findActiveMarkup(page), path).toEqual([]);
     }
     await page.goto(`${base}/artifacts/xss-corpus`);
-    // The corpus is shown as text: the README holds every case heading, so nothing was dropped silently.
-    expect(await count(page, '[data-testid=readme] h2')).toBe(xssPayloads.length);
+    // The corpus is shown as text: the README holds every case heading (its ## as h3 under the page's h2s), so nothing was dropped silently.
+    expect(await count(page, '[data-testid=readme] h3')).toBe(xssPayloads.length);
     expect(watch.dialogs).toEqual([]);
     expect(watch.violations).toEqual([]);
     await context.close();
@@ -287,7 +326,7 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
         viewport: window.innerWidth,
       }));
       expect(widths.content, path).toBeLessThanOrEqual(widths.viewport);
-      await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+      await shoot(page, name);
     }
     // The artifact page stacks its side column below the README on a phone.
     await page.goto(`${base}/artifacts/journey-skill`);

@@ -130,7 +130,7 @@ export function artifactPages(deps: AppDeps) {
       `/api/v1/skills/${encodeURIComponent(pkg.name)}/${encodeURIComponent(version.version)}/files/${filePathSegments(path)}`;
     const readme = version.readme ?? pkg.readme ?? '';
     const { frontmatter } = splitFrontmatter(readme);
-    const readmeHtml = readme.trim() ? renderMarkdown(readme, { resolveUrl: fileUrl }) : '';
+    const readmeHtml = readme.trim() ? renderMarkdown(readme, { resolveUrl: fileUrl, headingOffset: 1 }) : '';
     const files = (version.files ?? []).slice().sort((a, b) => a.path.localeCompare(b.path));
     const dependencies = Object.entries(version.dependencies ?? {});
     const permissions = version.permissions ?? {};

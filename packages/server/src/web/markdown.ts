@@ -82,12 +82,18 @@ const fileLanguages = new Map<string, string>(
 export interface RenderMarkdownOptions {
   /** Turns a path inside the artifact ("docs/setup.md", already normalised and inside the root) into a URL. */
   resolveUrl: (relativePath: string) => string;
+  /**
+   * Levels added to every heading (h1 → h2 with 1; never past h6), so a README inside a page that has
+   * its own h1 keeps one h1 per page and an outline that nests under the page's.
+   */
+  headingOffset?: number;
 }
 
 /** What the core rule below needs per render; markdown-it hands it through as `env`. */
 interface RenderEnv {
   resolveUrl: (relativePath: string) => string;
   usedSlugs: Set<string>;
+  headingOffset: number;
 }
 
 const frontmatterPattern = /^\uFEFF?---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/;
@@ -120,7 +126,11 @@ md.core.ruler.push('agentry_targets_and_ids', rewriteTokens);
 
 /** Renders untrusted Markdown (frontmatter removed: the caller shows it separately) to sanitized HTML. */
 export function renderMarkdown(source: string, options: RenderMarkdownOptions): string {
-  const env: RenderEnv = { resolveUrl: options.resolveUrl, usedSlugs: new Set() };
+  const env: RenderEnv = {
+    resolveUrl: options.resolveUrl,
+    usedSlugs: new Set(),
+    headingOffset: Math.max(0, Math.min(5, Math.trunc(options.headingOffset ?? 0))),
+  };
   return md.render(splitFrontmatter(source).body, env as unknown as Record<string, unknown>);
 }
 
@@ -211,6 +221,9 @@ function rewriteTokens(state: StateCore): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     moveAlignmentToClass(token);
+    if ((token.type === 'heading_open' || token.type === 'heading_close') && env.headingOffset > 0) {
+      token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + env.headingOffset)}`;
+    }
     if (token.type === 'heading_open') {
       const inline = tokens[i + 1];
       token.attrSet('id', headingIdPrefix + claimSlug(plainText(inline?.children ?? []), env.usedSlugs));

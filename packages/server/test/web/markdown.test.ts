@@ -164,6 +164,15 @@ describe('renderMarkdown', () => {
     expect(html).toContain('href="/@acme/tool/-/files/docs/setup.md#install"');
   });
 
+  it('shifts heading levels by headingOffset, never past h6', () => {
+    const html = renderMarkdown('# One\n\n## Two\n\n###### Six\n', { resolveUrl, headingOffset: 1 });
+    expect(html).toMatch(/<h2 id="user-content-one">One<\/h2>/);
+    expect(html).toMatch(/<h3 id="user-content-two">Two<\/h3>/);
+    expect(html).toMatch(/<h6 id="user-content-six">Six<\/h6>/);
+    expect(html).not.toContain('<h1');
+    expect(render('# One')).toMatch(/<h1 id="user-content-one">One<\/h1>/);
+  });
+
   it('passes resolveUrl the decoded path', () => {
     const seen: string[] = [];
     renderMarkdown('[a](my%20notes.md)', {

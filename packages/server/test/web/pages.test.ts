@@ -145,7 +145,8 @@ describe('public pages', () => {
 
   it('the artifact page renders the README safely with versions, files, scan, install and badge', async () => {
     const body = await html(await new Browser().fetch('/artifacts/page-skill'));
-    expect(body).toMatch(/<h1 id="user-content-[^"]+">Page skill<\/h1>/);
+    // The README's h1 becomes an h2 under the page's own h1.
+    expect(body).toMatch(/<h2 id="user-content-[^"]+">Page skill<\/h2>/);
     expect(body).toContain('src="/api/v1/skills/page-skill/1.0.0/files/img/logo.png"');
     expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(body).toContain('agentry install page-skill');
