@@ -19,6 +19,15 @@ export interface OpenApiDocument {
 
 const methods = ['get', 'post', 'put', 'patch', 'delete'];
 
+/** ` with the skills:publish scope` when the operation's bearer requirement names one. */
+function scopeNote(security: unknown[]): string {
+  const scopes = security.flatMap((requirement) => {
+    const listed = (requirement as { bearer?: unknown }).bearer;
+    return Array.isArray(listed) ? listed.filter((scope): scope is string => typeof scope === 'string') : [];
+  });
+  return scopes.length ? ` with the ${scopes.join(', ')} scope` : '';
+}
+
 export function renderApiDocs(doc: OpenApiDocument): string {
   const byTag = new Map<string, { method: string; path: string; op: Operation }[]>();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -57,7 +66,7 @@ export function renderApiDocs(doc: OpenApiDocument): string {
                   <span class="method">{method.toUpperCase()}</span> <code>{path}</code>
                 </h3>
                 {op.summary ? <p>{op.summary}</p> : null}
-                {op.security?.length ? <p>Requires a bearer token.</p> : null}
+                {op.security?.length ? <p>Requires a bearer token{scopeNote(op.security)}.</p> : null}
                 {op.parameters?.length ? (
                   <table>
                     <caption>Parameters</caption>

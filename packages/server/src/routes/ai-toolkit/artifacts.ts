@@ -8,6 +8,7 @@ import { reservePackage } from '../../domain/publish.js';
 import { searchPackages } from '../../domain/search.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import {
   Artifact,
   aitkErrors,
@@ -70,7 +71,7 @@ const create = createRoute({
   path: '/api/v1/artifacts',
   tags: ['ai-toolkit'],
   summary: 'Register an artifact (its versions are published with POST …/versions)',
-  security: [{ bearer: [] }],
+  ...requiresAuth('skills:publish'),
   request: {
     body: {
       required: true,

@@ -10,6 +10,7 @@ import { createApiToken } from '../../domain/api-tokens.js';
 import { issueSessionJwt, sessionJwtSeconds } from '../../domain/session-jwt.js';
 import { requirePrincipal } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { aitkErrors, json } from './common.js';
 
 /** AI Toolkit's CLI tokens live a year. */
@@ -20,7 +21,7 @@ const cliToken = createRoute({
   path: '/api/v1/auth/cli-token',
   tags: ['ai-toolkit'],
   summary: 'Create an API token for the CLI (needs a web-session JWT)',
-  security: [{ bearer: [] }],
+  ...requiresAuth(),
   request: {
     body: {
       required: true,
@@ -38,6 +39,7 @@ const verify = createRoute({
   path: '/api/v1/auth/verify',
   tags: ['ai-toolkit'],
   summary: 'Whether an API token (X-API-Token or Bearer) is valid',
+  ...requiresAuth(),
   responses: {
     200: json(z.object({ valid: z.literal(true), user_id: z.string() }), 'Valid'),
     ...aitkErrors(401, 429),

@@ -13,6 +13,7 @@ import {
 } from '../../domain/orgs.js';
 import { requirePrincipal, requireScope } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { aitkErrors, json } from './common.js';
 
 const Member = z.object({
@@ -39,7 +40,7 @@ const routes = {
     path: '/api/v1/teams',
     tags: ['ai-toolkit'],
     summary: 'Teams of the caller',
-    security: [{ bearer: [] }],
+    ...requiresAuth(),
     responses: { 200: json(z.object({ data: z.array(Team) }), 'Teams'), ...aitkErrors(401, 429) },
   }),
   create: createRoute({
@@ -47,7 +48,7 @@ const routes = {
     path: '/api/v1/teams',
     tags: ['ai-toolkit'],
     summary: 'Create a team (the caller becomes its owner)',
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: {
       body: {
         required: true,
@@ -69,7 +70,7 @@ const routes = {
     path: '/api/v1/teams/{slug}',
     tags: ['ai-toolkit'],
     summary: 'A team; members are listed to members',
-    security: [{ bearer: [] }],
+    ...requiresAuth(),
     request: { params: Slug },
     responses: { 200: json(z.object({ data: Team }), 'The team'), ...aitkErrors(401, 404, 429) },
   }),
@@ -78,7 +79,7 @@ const routes = {
     path: '/api/v1/teams/{slug}/members',
     tags: ['ai-toolkit'],
     summary: 'Add a member (admin or member), or change the role of one',
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: {
       params: Slug,
       body: {

@@ -11,6 +11,7 @@ import { publishArchive, publishDepsOf } from '../../domain/publish.js';
 import { readBlob } from '../../domain/versions.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { aitkErrors, json, resolveArtifact, ScopeName } from './common.js';
 
 const ArtifactVersion = z
@@ -32,7 +33,7 @@ const publish = createRoute({
   path: '/api/v1/artifacts/{scope}/{name}/versions',
   tags: ['ai-toolkit'],
   summary: 'Publish a version from a tarball (multipart/form-data: version, tarball, changelog)',
-  security: [{ bearer: [] }],
+  ...requiresAuth('skills:publish'),
   request: { params: ScopeName },
   responses: {
     201: json(z.object({ data: ArtifactVersion }), 'Published'),

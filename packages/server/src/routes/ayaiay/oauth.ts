@@ -18,6 +18,7 @@ import {
 import { findOrgById } from '../../domain/orgs.js';
 import { requireScope } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { ayaiayErrors, json } from './common.js';
 
 const Client = z
@@ -38,7 +39,7 @@ const routes = {
     path: '/api/v1/packs/publishers/{publisher_id}/api-clients',
     tags: ['ayaiay'],
     summary: 'Create an OAuth client for bots (owners and admins; the secret is shown once)',
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: {
       params: PublisherParam,
       body: {
@@ -66,7 +67,7 @@ const routes = {
     path: '/api/v1/packs/publishers/{publisher_id}/api-clients',
     tags: ['ayaiay'],
     summary: "A publisher's OAuth clients (no secrets)",
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: { params: PublisherParam },
     responses: {
       200: json(z.object({ clients: z.array(Client) }), 'Clients'),
@@ -78,7 +79,7 @@ const routes = {
     path: '/api/v1/packs/publishers/{publisher_id}/api-clients/{client_id}',
     tags: ['ayaiay'],
     summary: 'Revoke an OAuth client; its tokens stop working at once',
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: { params: PublisherParam.extend({ client_id: z.string().max(64) }) },
     responses: {
       200: json(z.object({ client_id: z.string(), revoked: z.literal(true) }), 'Revoked'),

@@ -10,6 +10,7 @@ import { publishDepsOf } from '../../domain/publish.js';
 import { searchPackages } from '../../domain/search.js';
 import { requirePrincipal, requireScope, viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { ayaiayErrors, json, Pack, packOf } from './common.js';
 
 const PackId = z.object({ pack_id: z.string().max(64) });
@@ -76,7 +77,7 @@ const routes = {
     path: '/api/v1/packs/me',
     tags: ['ayaiay'],
     summary: 'Packs the caller publishes',
-    security: [{ bearer: [] }],
+    ...requiresAuth(),
     responses: {
       200: json(z.object({ packs: z.array(Pack), total: z.number().int() }), 'My packs'),
       ...ayaiayErrors(401, 429),
@@ -124,7 +125,7 @@ const routes = {
     path: '/api/v1/packs/import',
     tags: ['ayaiay'],
     summary: 'Import a pack from a git repository at a tag (scanned like every publish)',
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: {
       body: {
         required: true,

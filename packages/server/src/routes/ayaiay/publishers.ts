@@ -11,6 +11,7 @@ import {
 } from '../../domain/orgs.js';
 import { requirePrincipal, requireScope } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { ayaiayErrors, json, Publisher, publisherOf } from './common.js';
 
 const url = z
@@ -36,7 +37,7 @@ const routes = {
     path: '/api/v1/packs/publishers',
     tags: ['ayaiay'],
     summary: 'Create a publisher (the caller owns it)',
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: {
       body: {
         required: true,
@@ -56,7 +57,7 @@ const routes = {
     path: '/api/v1/packs/publishers/me',
     tags: ['ayaiay'],
     summary: 'Publishers the caller owns',
-    security: [{ bearer: [] }],
+    ...requiresAuth(),
     responses: {
       200: json(z.object({ publishers: z.array(Publisher) }), 'My publishers'),
       ...ayaiayErrors(401, 429),
@@ -67,7 +68,7 @@ const routes = {
     path: '/api/v1/packs/publishers/{publisher_id}',
     tags: ['ayaiay'],
     summary: "Update a publisher's profile (owners and admins)",
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: {
       params: z.object({ publisher_id: z.string().max(64) }),
       body: { required: true, content: { 'application/json': { schema: Profile.partial() } } },

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requirePrincipal } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { TankError } from './schemas.js';
 
 const Whoami = z
@@ -20,7 +21,7 @@ const whoami = createRoute({
   path: '/api/v1/auth/whoami',
   tags: ['auth'],
   summary: 'The user and scopes behind the bearer token',
-  security: [{ bearer: [] }],
+  ...requiresAuth(),
   responses: {
     200: { description: 'The caller', content: { 'application/json': { schema: Whoami } } },
     401: {

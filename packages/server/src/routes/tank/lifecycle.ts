@@ -5,6 +5,7 @@ import { requireWritablePackage } from '../../domain/access.js';
 import { setDeprecated, setYanked } from '../../domain/lifecycle.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { jsonContent, tankErrors, VersionParams } from './schemas.js';
 
 const Yanked = z.object({ name: z.string(), version: z.string(), yanked: z.boolean() }).openapi('YankState');
@@ -17,7 +18,7 @@ const yank = createRoute({
   path: '/api/v1/skills/{name}/{version}/yank',
   tags: ['skills'],
   summary: 'Yank a version: never resolved as latest, still downloadable by exact version',
-  security: [{ bearer: [] }],
+  ...requiresAuth('skills:publish'),
   request: {
     params: VersionParams,
     body: {
@@ -32,7 +33,7 @@ const unyank = createRoute({
   path: '/api/v1/skills/{name}/{version}/yank',
   tags: ['skills'],
   summary: 'Restore a yanked version',
-  security: [{ bearer: [] }],
+  ...requiresAuth('skills:publish'),
   request: { params: VersionParams },
   responses: { 200: jsonContent(Yanked, 'Restored'), ...tankErrors(401, 403, 404, 429) },
 });
@@ -41,7 +42,7 @@ const deprecate = createRoute({
   path: '/api/v1/skills/{name}/{version}/deprecate',
   tags: ['skills'],
   summary: 'Mark a version deprecated with a message shown to installers',
-  security: [{ bearer: [] }],
+  ...requiresAuth('skills:publish'),
   request: {
     params: VersionParams,
     body: {
@@ -56,7 +57,7 @@ const undeprecate = createRoute({
   path: '/api/v1/skills/{name}/{version}/deprecate',
   tags: ['skills'],
   summary: 'Remove the deprecation of a version',
-  security: [{ bearer: [] }],
+  ...requiresAuth('skills:publish'),
   request: { params: VersionParams },
   responses: { 200: jsonContent(Deprecated, 'Not deprecated'), ...tankErrors(401, 403, 404, 429) },
 });

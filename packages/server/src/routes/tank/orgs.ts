@@ -13,6 +13,7 @@ import {
 } from '../../domain/orgs.js';
 import { requirePrincipal, requireScope } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { jsonContent, tankErrors } from './schemas.js';
 
 const Slug = z.string().regex(orgSlugPattern, 'Use 1–39 lower-case letters, digits or hyphens.');
@@ -41,7 +42,7 @@ const routes = {
     path: '/api/v1/orgs',
     tags: ['orgs'],
     summary: 'Create an org; the creator becomes its owner',
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: {
       body: {
         required: true,
@@ -59,7 +60,7 @@ const routes = {
     path: '/api/v1/orgs',
     tags: ['orgs'],
     summary: "The caller's orgs and roles",
-    security: [{ bearer: [] }],
+    ...requiresAuth(),
     responses: {
       200: jsonContent(
         z.object({
@@ -83,7 +84,7 @@ const routes = {
     path: '/api/v1/orgs/{slug}/members',
     tags: ['orgs'],
     summary: 'Add a member (owners and admins; only owners add owners)',
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: {
       params: SlugParam,
       body: {
@@ -105,7 +106,7 @@ const routes = {
     path: '/api/v1/orgs/{slug}/members/{username}',
     tags: ['orgs'],
     summary: "Change a member's role",
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: {
       params: MemberParams,
       body: { required: true, content: { 'application/json': { schema: z.object({ role: Role }) } } },
@@ -120,7 +121,7 @@ const routes = {
     path: '/api/v1/orgs/{slug}/members/{username}',
     tags: ['orgs'],
     summary: 'Remove a member (or leave the org yourself)',
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:publish'),
     request: { params: MemberParams },
     responses: {
       200: jsonContent(z.object({ username: z.string(), removed: z.literal(true) }), 'Removed'),

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../app-deps.js';
 import { confirmPublish, initiatePublish, publishDepsOf } from '../../domain/publish.js';
 import { requireScope } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { tolerateWrappedLines } from '../../http/tolerant-json.js';
 import { jsonContent, tankErrors } from './schemas.js';
 
@@ -24,7 +25,7 @@ const publish = createRoute({
   path: '/api/v1/skills',
   tags: ['skills'],
   summary: 'Start publishing a version: validates the manifest and returns an upload URL',
-  security: [{ bearer: [] }],
+  ...requiresAuth('skills:publish'),
   request: { body: { required: true, content: { 'application/json': { schema: PublishBody } } } },
   responses: {
     201: jsonContent(
@@ -56,7 +57,7 @@ const confirm = createRoute({
   path: '/api/v1/skills/confirm',
   tags: ['skills'],
   summary: 'Finish publishing: verify SHA-512, scan, publish',
-  security: [{ bearer: [] }],
+  ...requiresAuth('skills:publish'),
   request: { body: { required: true, content: { 'application/json': { schema: ConfirmBody } } } },
   responses: {
     200: jsonContent(

@@ -5,6 +5,7 @@ import { requireReadablePackage } from '../../domain/access.js';
 import { readStar, setStar } from '../../domain/stars.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { jsonContent, NameParam, tankErrors } from './schemas.js';
 
 const StarState = z.object({ starred: z.boolean(), stars: z.number().int() }).openapi('StarState');
@@ -15,7 +16,7 @@ function starRoute(method: 'get' | 'post' | 'delete', summary: string) {
     path: '/api/v1/skills/{name}/star',
     tags: ['stars'],
     summary,
-    security: [{ bearer: [] }],
+    ...requiresAuth('skills:read'),
     request: { params: NameParam },
     responses: { 200: jsonContent(StarState, 'Star state'), ...tankErrors(401, 403, 404, 429) },
   });

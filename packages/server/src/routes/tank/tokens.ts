@@ -7,6 +7,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../domain/api-
 import { recordAudit } from '../../domain/audit.js';
 import { requirePrincipal } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
+import { requiresAuth } from '../../http/route-auth.js';
 import { tankErrors as errors } from './schemas.js';
 
 const TokenInfo = z
@@ -36,7 +37,7 @@ const create = createRoute({
   path: '/api/v1/tokens',
   tags: ['tokens'],
   summary: 'Create an API token; the raw value is returned once',
-  security: [{ bearer: [] }],
+  ...requiresAuth(),
   request: { body: { required: true, content: { 'application/json': { schema: CreateToken } } } },
   responses: {
     201: {
@@ -52,7 +53,7 @@ const list = createRoute({
   path: '/api/v1/tokens',
   tags: ['tokens'],
   summary: "List the caller's tokens (no secrets)",
-  security: [{ bearer: [] }],
+  ...requiresAuth(),
   responses: {
     200: {
       description: 'Tokens, newest first',
@@ -67,7 +68,7 @@ const revoke = createRoute({
   path: '/api/v1/tokens/{id}',
   tags: ['tokens'],
   summary: 'Revoke a token; it is refused from the next request on',
-  security: [{ bearer: [] }],
+  ...requiresAuth(),
   request: { params: z.object({ id: z.string().uuid() }) },
   responses: {
     200: {
