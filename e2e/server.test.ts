@@ -53,6 +53,9 @@ describe('agentry-server', () => {
     expect(health.deps.db.status).toBe('up');
     const listening = server.logs.find((line) => line.includes('agentry server listening')) ?? '';
     expect(JSON.parse(listening)).toMatchObject({ db: testDbKind(), blobs: 'fs', rateLimits: 'memory' });
+    // And one line for the person at the terminal, on stderr so stdout stays JSON.
+    const human = await server.stderrLine(/^Agentry listening on /);
+    expect(human).toBe(`Agentry listening on http://localhost:${server.port}`);
   });
 
   it('refuses a second server on the same data directory and touches nothing', async () => {

@@ -15,6 +15,8 @@ export interface SpawnedServer {
   port: number;
   child: ChildProcess;
   logs: string[];
+  /** The first line on stderr matching `pattern`, once it has arrived. */
+  stderrLine(pattern: RegExp): Promise<string>;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -41,6 +43,21 @@ export function startServer(
   });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stderr = '';
+  const waiting: (() => void)[] = [];
+  const stderrLine = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const line = stderr.split('\n').find((l) => pattern.test(l));
+        if (line !== undefined) resolve(line);
+        else if (child.exitCode !== null) reject(new Error(`no stderr line matched ${pattern}:\n${stderr}`));
+        else waiting.push(check);
+      };
+      check();
+    });
+  exited.then(() => {
+    for (const check of waiting.splice(0)) check();
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -61,6 +78,7 @@ export function startServer(
           port,
           child,
           logs,
+          stderrLine,
           exited,
           stop: (signal = 'SIGTERM') => {
             if (child.exitCode === null) child.kill(signal);
@@ -70,7 +88,11 @@ export function startServer(
       }
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      logs.push(chunk.toString());
+      stderr += chunk.toString();
+      for (const check of waiting.splice(0)) check();
+    });
     exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening:\n${logs.join('\n')}`));

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export interface UserConfig {
   /** The registry used when neither --registry nor AGENTRY_REGISTRY says otherwise. */
   registry?: string;
+  /** Agent tools an install goes into when neither --tool nor agentry.json `targets` says. */
+  tools?: string[];
   /** Token and user name per registry URL. */
   auth?: Record<string, { token: string; username?: string; savedAt?: string }>;
 }

@@ -27,6 +27,15 @@ import {
   runTokenRevoke,
 } from './commands/account.js';
 import { type CommandSpec, runCompletions } from './commands/completions.js';
+import {
+  formatConfigChange,
+  formatConfigList,
+  formatConfigValue,
+  runConfigDelete,
+  runConfigGet,
+  runConfigList,
+  runConfigSet,
+} from './commands/config.js';
 import { type CommandContext, createContext, requireToken } from './commands/context.js';
 import { formatDoctor, runDoctor } from './commands/doctor.js';
 import { formatHealth, runHealth } from './commands/health.js';
@@ -58,7 +67,7 @@ const program = new Command('agentry')
   .version(version)
   .option(
     '--registry <url>',
-    'registry URL (default: $AGENTRY_REGISTRY, the config file, or http://localhost:3737)',
+    'registry URL (default: $AGENTRY_REGISTRY, agentry.json, agentry config, or http://localhost:3737)',
   )
   .option('--token <token>', 'API token (default: $AGENTRY_TOKEN, or the one saved by agentry login)')
   .option('--json', 'print machine-readable JSON')
@@ -155,6 +164,46 @@ examples(
 examples(program.command('logout').description('forget the saved token for the registry'), [
   'agentry logout',
 ]).action(() => output(runLogout(context()), formatLogout));
+
+const config = examples(
+  program
+    .command('config')
+    .description('your defaults (registry, tools), or with --project this agentry.json'),
+  [
+    'agentry config set registry https://registry.example.com',
+    'agentry config set registry https://registry.example.com --project   # this project only',
+    'agentry config get registry',
+    'agentry config list',
+  ],
+);
+config
+  .command('get')
+  .description('the effective value of registry or tools')
+  .argument('<key>')
+  .action((key: string) => output(runConfigGet(context(), key), formatConfigValue));
+config
+  .command('set')
+  .description('save registry or tools')
+  .argument('<key>')
+  .argument('<value>')
+  .option('--project', "write the project's agentry.json instead of your config file")
+  .action((key: string, value: string, options: { project?: boolean }) =>
+    output(runConfigSet(context(), key, value, options), formatConfigChange),
+  );
+config
+  .command('delete')
+  .alias('unset')
+  .description('remove a saved value')
+  .argument('<key>')
+  .option('--project', "edit the project's agentry.json instead of your config file")
+  .action((key: string, options: { project?: boolean }) =>
+    output(runConfigDelete(context(), key, options), formatConfigChange),
+  );
+config
+  .command('list')
+  .alias('ls')
+  .description('every key, its value and where it comes from')
+  .action(() => output(runConfigList(context()), formatConfigList));
 
 examples(program.command('whoami').description('show the user and scopes behind the current token'), [
   'agentry whoami',

@@ -43,10 +43,24 @@ function print(result: unknown, json: boolean, human: (value: never) => string) 
   process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${human(result as never)}\n`);
 }
 
+/** `Agentry listening on <public URL>`, and the bound address when it is not that one on loopback. */
+function listeningLine(publicUrl: string, boundUrl: string): string {
+  const shown = publicUrl.replace(/\/+$/, '');
+  const pub = new URL(shown);
+  const bound = new URL(boundUrl);
+  const loopback = ['localhost', '127.0.0.1', '[::1]'];
+  const same =
+    pub.host === bound.host ||
+    (loopback.includes(pub.hostname) && loopback.includes(bound.hostname) && pub.port === bound.port);
+  return `Agentry listening on ${shown}${same ? '' : ` (bound to ${bound.host})`}`;
+}
+
 async function serve() {
   const config = loadConfig();
   const logger = createLogger(config);
   const server = await startServer(config, logger);
+  // One line for the person at the terminal, beside the JSON log (on stderr, so stdout stays JSON lines).
+  process.stderr.write(`${listeningLine(server.deps.config.publicUrl, server.url)}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { createClient, type FetchLike, type RegistryClient } from '../api-client.js';
 import { CliError } from '../cli-error.js';
+import { readUserConfig } from '../config-file.js';
 import { createRegistry, type Registry } from '../registry.js';
 import { type GlobalOptions, resolveSettings, type Settings } from '../settings.js';
 
@@ -39,7 +40,8 @@ export interface ContextOptions {
 
 export function createContext(input: ContextOptions = {}): CommandContext {
   const env = input.env ?? process.env;
-  const settings = resolveSettings(input.options ?? {}, env);
+  const cwd = input.cwd ?? process.cwd();
+  const settings = resolveSettings(input.options ?? {}, env, cwd);
   const client = createClient({
     registry: settings.registry,
     token: settings.token,
@@ -51,7 +53,7 @@ export function createContext(input: ContextOptions = {}): CommandContext {
     registry: createRegistry(client),
     env,
     fetch: input.fetch,
-    cwd: input.cwd ?? process.cwd(),
+    cwd,
     home: input.home ?? env.HOME ?? homedir(),
     confirm: input.confirm,
     progress: input.progress,
@@ -61,10 +63,14 @@ export function createContext(input: ContextOptions = {}): CommandContext {
 
 export function requireToken(ctx: CommandContext): void {
   if (!ctx.settings.token) {
+    // A login saved for another registry is the usual cause: say which, and how to use it.
+    const others = Object.keys(readUserConfig(ctx.env).auth ?? {});
     throw new CliError(
       'not_logged_in',
       `not logged in to ${ctx.settings.registry}`,
-      'run agentry login, or set AGENTRY_TOKEN',
+      others.length > 0
+        ? `you are logged in to ${others.join(', ')}: pass --registry ${others[0]}, or make it the default with agentry config set registry ${others[0]}`
+        : `run agentry login${ctx.settings.registrySource === 'default' ? ' --registry <url>' : ''}, or set AGENTRY_TOKEN`,
     );
   }
 }

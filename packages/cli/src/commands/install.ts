@@ -5,6 +5,7 @@
 import { installTargets, type Scope } from '@agentry/core';
 import semver from 'semver';
 import { CliError } from '../cli-error.js';
+import { readUserConfig } from '../config-file.js';
 import { clean, type Paint, table, verdictColour } from '../format.js';
 import { type InstallResult, type RemoveResult, runInstall, runRemove } from '../install/installer.js';
 import { locateProject, readLockfile, readProjectManifest, readState } from '../install/project.js';
@@ -76,6 +77,7 @@ export function runInstallCommand(
     paths,
     add,
     tools: options.tool,
+    configuredTools: readUserConfig(ctx.env).tools,
     frozen: options.frozen === true,
     force: options.force === true,
     dryRun: options.dryRun === true,
@@ -108,6 +110,7 @@ export function runUpdate(
     unlock: names.length > 0 ? new Set(names) : 'all',
     latest: options.latest === true,
     tools: options.tool,
+    configuredTools: readUserConfig(ctx.env).tools,
     force: options.force === true,
     dryRun: options.dryRun === true,
     policy: { yes: options.yes === true, confirm: ctx.confirm },

@@ -6,7 +6,8 @@
 import { hostname } from 'node:os';
 import { createClient, jsonBody, RegistryError } from '../api-client.js';
 import { CliError } from '../cli-error.js';
-import { configPath, readUserConfig, writeUserConfig } from '../config-file.js';
+import { configPath, readUserConfig, registryKey, type UserConfig, writeUserConfig } from '../config-file.js';
+import { defaultRegistry } from '../settings.js';
 import type { CommandContext } from './context.js';
 import type { Whoami } from './whoami.js';
 
@@ -24,6 +25,10 @@ export interface LoginResult {
   scopes: string[];
   configFile: string;
   method: 'device' | 'token';
+  /** Whether this login made the registry the user's default (login --registry X, as `npm login` does). */
+  madeDefault: boolean;
+  /** How to make it the default when this login did not. */
+  defaultHint?: string | undefined;
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -99,18 +104,48 @@ export async function runLogin(ctx: CommandContext, options: LoginOptions = {}):
     ...config.auth,
     [ctx.settings.registry]: { token, username: who.username, savedAt: new Date().toISOString() },
   };
+  const madeDefault = await offerDefault(ctx, config);
   const file = writeUserConfig(ctx.env, config);
+  const differs = registryKey(config.registry ?? defaultRegistry) !== ctx.settings.registry;
   return {
     registry: ctx.settings.registry,
     username: who.username,
     scopes: who.scopes,
     configFile: file,
     method: options.token ? 'token' : 'device',
+    madeDefault,
+    defaultHint:
+      !madeDefault && differs && ctx.settings.registrySource === 'flag'
+        ? `agentry config set registry ${ctx.settings.registry} makes it the default (commands without --registry use ${registryKey(config.registry ?? defaultRegistry)})`
+        : undefined,
   };
 }
 
+/**
+ * Only a login named with --registry changes the default: it becomes the default when none is set, and
+ * replacing another default is asked first (on a terminal; elsewhere the result carries the command).
+ */
+async function offerDefault(ctx: CommandContext, config: UserConfig): Promise<boolean> {
+  if (ctx.settings.registrySource !== 'flag') return false;
+  const current = config.registry ? registryKey(config.registry) : undefined;
+  if (current === ctx.settings.registry) return false;
+  if (current === undefined && ctx.settings.registry !== defaultRegistry) {
+    config.registry = ctx.settings.registry;
+    return true;
+  }
+  if (current === undefined || !ctx.confirm) return false;
+  if (!(await ctx.confirm(`Make ${ctx.settings.registry} your default registry (now ${current})?`)))
+    return false;
+  config.registry = ctx.settings.registry;
+  return true;
+}
+
 export function formatLogin(result: LoginResult): string {
-  return `Logged in to ${result.registry} as ${result.username} (${result.scopes.join(' ')}); token saved in ${result.configFile}`;
+  return `Logged in to ${result.registry} as ${result.username} (${result.scopes.join(' ')}); token saved in ${result.configFile}${
+    result.madeDefault
+      ? `\n${result.registry} is now your default registry (agentry config get registry)`
+      : ''
+  }${result.defaultHint ? `\nhint: ${result.defaultHint}` : ''}`;
 }
 
 export interface LogoutResult {

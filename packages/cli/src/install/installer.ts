@@ -35,15 +35,19 @@ import { lockEntryOf, type ProgressEvent, type ResolvedArtifact, resolveArtifact
 
 export interface ToolChoice {
   tools: ToolId[];
-  source: 'flag' | 'manifest' | 'installed' | 'detected' | 'default';
+  source: 'flag' | 'manifest' | 'installed' | 'config' | 'detected' | 'default';
 }
 
-/** --tool, then agentry.json `targets`, then the tools already installed into, then detection, then .agents/. */
+/**
+ * --tool, then agentry.json `targets`, then the tools already installed into, then the user's `tools`
+ * (agentry config), then detection, then .agents/.
+ */
 export function chooseTools(
   paths: ProjectPaths,
   requested: string[] | undefined,
   manifest: ProjectManifest | undefined,
   state: InstallState,
+  configured: string[] = [],
 ): ToolChoice {
   if (requested && requested.length > 0) {
     const list = requested
@@ -65,6 +69,8 @@ export function chooseTools(
   const installed = new Set(Object.values(state.artifacts).flatMap((a) => a.tools ?? []));
   if (installed.size > 0)
     return { tools: toolIds.filter((tool) => installed.has(tool)), source: 'installed' };
+  const fromConfig = configured.filter(isToolId);
+  if (fromConfig.length > 0) return { tools: fromConfig, source: 'config' };
   const detected = detectTools(paths.base, paths.scope);
   if (detected.length > 0) return { tools: detected, source: 'detected' };
   return { tools: ['agents'], source: 'default' };
@@ -148,6 +154,8 @@ export interface InstallRequest {
   unlock?: Set<string> | 'all';
   latest?: boolean;
   tools?: string[] | undefined;
+  /** The user's default tools (agentry config set tools …). */
+  configuredTools?: string[] | undefined;
   frozen?: boolean;
   force?: boolean;
   policy: PolicyOptions;
@@ -261,7 +269,7 @@ export async function runInstall(request: InstallRequest): Promise<InstallResult
   const manifest: ProjectManifest = existingManifest ?? { dependencies: {} };
   const lock = readLockfile(paths);
   const state = readState(paths);
-  const choice = chooseTools(paths, request.tools, manifest, state);
+  const choice = chooseTools(paths, request.tools, manifest, state, request.configuredTools);
   const warnings: string[] = [];
   if (choice.source === 'default') {
     warnings.push(

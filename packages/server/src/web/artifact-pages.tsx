@@ -144,6 +144,7 @@ export function artifactPages(deps: AppDeps) {
     const base = deps.config.publicUrl.replace(/\/$/, '');
     const badgeUrl = `${base}/api/v1/badge/${pkg.name}`;
     const isLatest = version.version === pkg.latest_version;
+    const registryFlag = kit.registryFlag(c);
     const starred = star?.starred ?? false;
     return kit.send(
       c,
@@ -222,14 +223,16 @@ export function artifactPages(deps: AppDeps) {
             <aside class="artifact-side">
               <section id="install" aria-labelledby="install-heading">
                 <h2 id="install-heading">Install</h2>
-                <CopyLine text={`agentry install ${pkg.name}${isLatest ? '' : `@${version.version}`}`} />
+                <CopyLine
+                  text={`agentry install ${pkg.name}${isLatest ? '' : `@${version.version}`}${registryFlag}`}
+                />
                 <details>
                   <summary>For one agent tool</summary>
                   <ul class="install-tools">
                     {toolIds.map((id) => (
                       <li>
                         <span class="tool-name">{installTargets[id].name}</span>
-                        <CopyLine text={`agentry install ${pkg.name} --tool ${id}`} />
+                        <CopyLine text={`agentry install ${pkg.name} --tool ${id}${registryFlag}`} />
                       </li>
                     ))}
                   </ul>

@@ -108,7 +108,8 @@ export function dashboardPages(deps: AppDeps) {
       <section aria-labelledby="my-artifacts">
         <h2 id="my-artifacts">My artifacts</h2>
         <p class="muted">
-          Yours and your orgs', in every visibility. Publish with <code>agentry publish</code>.
+          Yours and your orgs', in every visibility. Publish with{' '}
+          <code>agentry publish{kit.registryFlag(c)}</code>.
         </p>
         <ArtifactList hits={artifacts} empty="You have not published anything yet." />
       </section>,

@@ -2,11 +2,12 @@
  * What every server-rendered page handler needs: who is looking, the CSRF field for its forms, reading
  * a posted form (CSRF checked first), and sending a finished page. Pages call domain modules directly.
  */
-import { AgentryError } from '@agentry/core';
+import { AgentryError, defaultRegistryUrl } from '@agentry/core';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app-deps.js';
 import type { AppEnv, Principal } from '../http/context.js';
 import { issueCsrfField, verifyCsrfField } from '../http/csrf.js';
+import { tenantSlugFromHost } from '../http/tenant.js';
 import type { PageUser } from './layout.js';
 
 export type PageContext = Context<AppEnv>;
@@ -54,6 +55,17 @@ export function createPageKit(deps: AppDeps) {
       if (principal) return { principal };
       const next = c.req.method === 'GET' ? c.req.path : '/dashboard';
       return { redirect: c.redirect(`/login?next=${encodeURIComponent(next)}`, 303) };
+    },
+    /**
+     * ` --registry <this server>` for the CLI commands a page shows, or '' when this server is the CLI's
+     * default; a tenant reached by its subdomain names that subdomain.
+     */
+    registryFlag(c: PageContext): string {
+      const url = new URL(deps.config.publicUrl);
+      const host = c.req.header('host');
+      if (host && tenantSlugFromHost(host, deps.config.baseDomain)) url.host = host;
+      const registry = url.href.replace(/\/+$/, '');
+      return registry === defaultRegistryUrl ? '' : ` --registry ${registry}`;
     },
     send(c: PageContext, page: unknown, status: 200 | 400 | 404 | 409 | 422 = 200) {
       c.header('Cache-Control', 'no-store');

@@ -13,6 +13,7 @@ import {
 } from '../../../../test-support/app.js';
 import { TestBrowser } from '../../../../test-support/browser.js';
 import { publishVersion, skillFiles } from '../../../../test-support/tarball.js';
+import { createApp } from '../../src/app.js';
 import { parseArtifactPath } from '../../src/web/artifact-pages.js';
 
 let t: TestApp;
@@ -143,6 +144,13 @@ describe('public pages', () => {
     );
   });
 
+  it("install commands leave out --registry on the CLI's default registry", async () => {
+    const local = createApp({ ...t.deps, config: { ...t.deps.config, publicUrl: 'http://localhost:3737' } });
+    const body = await html(await local.request('http://localhost:3737/artifacts/page-skill'));
+    expect(body).toContain('agentry install page-skill<');
+    expect(body).not.toContain('--registry');
+  });
+
   it('the artifact page renders the README safely with versions, files, scan, install and badge', async () => {
     const body = await html(await new Browser().fetch('/artifacts/page-skill'));
     // The README's h1 becomes an h2 under the page's own h1.
@@ -151,6 +159,9 @@ describe('public pages', () => {
     expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(body).toContain('agentry install page-skill');
     expect(body).toContain('agentry install page-skill --tool claude-code');
+    // This server is not the CLI's default registry, so every command shown names it.
+    expect(body).toContain('agentry install page-skill --registry http://registry.test<');
+    expect(body).toContain('agentry install page-skill --tool claude-code --registry http://registry.test<');
     expect(body).toContain('/api/v1/badge/page-skill');
     expect(body).toContain('href="/artifacts/page-skill/v/1.2.0"');
     expect(body).toMatch(/1\.2\.0<\/a><\/td>.*?tag-yanked/s);
