@@ -27,4 +27,6 @@ export interface AppDeps {
   scanner: ScanPool;
   /** Text embedder for semantic search; absent with EMBEDDER=off. */
   embedder?: Embedder | undefined;
+  /** The background job worker, woken after an enqueue (absent in tests that run jobs themselves). */
+  jobs?: { wake(): void } | undefined;
 }

@@ -268,6 +268,40 @@ export const configKeys = {
       'Let POST /api/v1/packs/import clone from hosts that resolve to loopback, private, link-local or other non-public addresses (a git server on your own network). Off, the server refuses them so a client cannot make it reach internal services.',
     parse: boolean,
   },
+  webhookAllowPrivateHosts: {
+    env: 'WEBHOOK_ALLOW_PRIVATE_HOSTS',
+    default: 'false',
+    description:
+      'Let tenant webhooks (skill-pool `PUT /v1/tenant/notifications`) target hosts that resolve to loopback, private, link-local or other non-public addresses. Off, such URLs are refused and deliveries to them fail, so a tenant admin cannot make the server reach internal services.',
+    parse: boolean,
+  },
+  webhookTimeoutMs: {
+    env: 'WEBHOOK_TIMEOUT_MS',
+    default: '5000',
+    description: 'Longest one webhook delivery may take before it counts as failed (and is retried).',
+    parse: integer(100, 120_000),
+  },
+  webhookMaxAttempts: {
+    env: 'WEBHOOK_MAX_ATTEMPTS',
+    default: '5',
+    description:
+      'Delivery attempts per webhook event: transport failures and 5xx answers are retried with exponential backoff (`JOBS_RETRY_BASE_MS`, doubled per attempt); 4xx answers are not.',
+    parse: integer(1, 20),
+  },
+  jobsPollIntervalMs: {
+    env: 'JOBS_POLL_INTERVAL_MS',
+    default: '2000',
+    description:
+      'How often each server process polls the jobs table for due background work (webhook deliveries). Several processes share the table safely.',
+    parse: integer(50, 600_000),
+  },
+  jobsRetryBaseMs: {
+    env: 'JOBS_RETRY_BASE_MS',
+    default: '10000',
+    description:
+      'Delay before the first retry of a failed background job; each further retry waits twice as long (at most an hour).',
+    parse: integer(10, 3_600_000),
+  },
   packsRateLimitAnonymous: {
     env: 'PACKS_RATE_LIMIT_ANONYMOUS',
     default: '60',

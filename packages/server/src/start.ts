@@ -19,6 +19,8 @@ import { ensureAdminToken } from './domain/admin-bootstrap.js';
 import { deleteExpiredDeviceLogins } from './domain/device-auth.js';
 import { refreshWeeklyDownloads } from './domain/downloads.js';
 import { backfillEmbeddings, ensureEmbeddingStore } from './domain/embeddings.js';
+import { deleteFinishedJobs, startJobWorker } from './domain/jobs.js';
+import { webhookJobHandler, webhookJobKind } from './domain/notifications.js';
 import { sweepStalePublishes } from './domain/publish.js';
 import { deleteExpiredSessions } from './domain/sessions.js';
 import { createTenantCache, ensureTenant } from './domain/tenants.js';
@@ -132,6 +134,21 @@ export async function startServer(config: Config, logger = createLogger(config))
       scanner,
       embedder,
     };
+    // Background jobs (webhook deliveries) from the shared jobs table; stopped before the database closes.
+    const jobs = startJobWorker(
+      database.db,
+      {
+        [webhookJobKind]: webhookJobHandler({
+          db: database.db,
+          secret,
+          timeoutMs: effective.webhookTimeoutMs,
+          allowPrivateHosts: effective.webhookAllowPrivateHosts,
+        }),
+      },
+      { intervalMs: effective.jobsPollIntervalMs, retryBaseMs: effective.jobsRetryBaseMs, logger },
+    );
+    cleanups.push(() => jobs.stop());
+    deps.jobs = jobs;
     const app = createApp(deps);
     handle = (request) => app.fetch(request);
 
@@ -147,6 +164,9 @@ export async function startServer(config: Config, logger = createLogger(config))
     const hourly = setInterval(() => {
       refreshWeeklyDownloads(database.db).catch((error: unknown) =>
         logger.warn({ err: error }, 'download counts refresh failed'),
+      );
+      deleteFinishedJobs(database.db).catch((error: unknown) =>
+        logger.warn({ err: error }, 'deleting finished jobs failed'),
       );
     }, 3_600_000);
     hourly.unref();

@@ -2,6 +2,14 @@
 
 import type { OrgRole, TenantRole } from '@agentry/core';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type {
+  JobsTable,
+  ProjectItemsTable,
+  ProjectsTable,
+  SkillDraftsTable,
+  StackMappingsTable,
+  TenantNotificationsTable,
+} from './inbox-schema.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -230,6 +238,12 @@ export interface Database {
   signing_keys: SigningKeysTable;
   device_codes: DeviceCodesTable;
   package_embeddings: PackageEmbeddingsTable;
+  skill_drafts: SkillDraftsTable;
+  jobs: JobsTable;
+  tenant_notifications: TenantNotificationsTable;
+  projects: ProjectsTable;
+  project_items: ProjectItemsTable;
+  stack_mappings: StackMappingsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

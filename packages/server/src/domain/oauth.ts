@@ -5,7 +5,7 @@
  * (private half encrypted with the server secret), so every server process signs and verifies alike;
  * its public half is the JWKS.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AgentryError, scopeAllows, type TokenScope } from '@agentry/core';
 import {
   calculateJwkThumbprint,
@@ -23,27 +23,9 @@ import type { Database, OauthClient, Org, User } from '../db/schema.js';
 import { parseScopes } from './api-tokens.js';
 import { recordAudit } from './audit.js';
 import { findOrgRole } from './orgs.js';
-import { hashSecret } from './secrets.js';
+import { hashSecret, openSecret, sealSecret } from './secrets.js';
 
 export const accessTokenSeconds = 3600;
-
-function cipherKey(secret: string): Buffer {
-  return createHash('sha256').update(`signing-key:${secret}`).digest();
-}
-
-function encrypt(secret: string, plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', cipherKey(secret), iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return [iv, cipher.getAuthTag(), body].map((part) => part.toString('base64')).join('.');
-}
-
-function decrypt(secret: string, packed: string): string {
-  const [iv, tag, body] = packed.split('.').map((part) => Buffer.from(part, 'base64'));
-  const decipher = createDecipheriv('aes-256-gcm', cipherKey(secret), iv as Buffer);
-  decipher.setAuthTag(tag as Buffer);
-  return Buffer.concat([decipher.update(body as Buffer), decipher.final()]).toString('utf8');
-}
 
 interface SigningKey {
   kid: string;
@@ -68,7 +50,7 @@ export async function signingKey(db: Kysely<Database>, secret: string): Promise<
       .values({
         kid,
         public_jwk: JSON.stringify({ ...jwk, kid, alg: 'RS256', use: 'sig' }),
-        private_key_encrypted: encrypt(secret, await exportPKCS8(privateKey)),
+        private_key_encrypted: sealSecret(secret, 'signing-key', await exportPKCS8(privateKey)),
       })
       .onConflict((oc) => oc.column('kid').doNothing())
       .execute();
@@ -77,7 +59,7 @@ export async function signingKey(db: Kysely<Database>, secret: string): Promise<
   const key = {
     kid: row.kid,
     publicJwk: row.public_jwk as Record<string, unknown>,
-    privatePem: decrypt(secret, row.private_key_encrypted),
+    privatePem: openSecret(secret, 'signing-key', row.private_key_encrypted),
   };
   cache.set(db, { secret, key });
   return key;
