@@ -34,6 +34,7 @@ import { tankSkillRoutes } from './routes/tank/skills.js';
 import { tankStarRoutes } from './routes/tank/stars.js';
 import { tankTarballRoutes } from './routes/tank/tarballs.js';
 import { tankTokenRoutes } from './routes/tank/tokens.js';
+import { wellKnownRoutes } from './routes/well-known.js';
 import { accountPages } from './web/accounts.js';
 import { apiClientPages } from './web/api-clients.js';
 import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ayaiayOauthRoutes(deps));
   app.route('/', ayaiayPublisherRoutes(deps));
   app.route('/', ayaiayPackRoutes(deps));
+  app.route('/', wellKnownRoutes(deps));
   app.route('/', accountPages(deps));
   app.route('/', apiClientPages(deps));
   app.route('/', searchPages(deps));

@@ -244,6 +244,7 @@ export interface Database {
   projects: ProjectsTable;
   project_items: ProjectItemsTable;
   stack_mappings: StackMappingsTable;
+  skill_archives: SkillArchivesTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -273,5 +274,14 @@ export interface SigningKeysTable {
   kid: string;
   public_jwk: Json<Record<string, unknown>>;
   private_key_encrypted: string;
+  created_at: Timestamp;
+}
+
+export interface SkillArchivesTable {
+  version_id: string;
+  tenant_id: string;
+  sha256: string;
+  size_bytes: number;
+  blob_key: string;
   created_at: Timestamp;
 }
