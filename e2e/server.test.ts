@@ -3,9 +3,12 @@
  * process on the same data directory, shut down gracefully, bootstrap an admin token, operator
  * commands, and configuration errors.
  */
+
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSignedBlobUrl } from '../packages/server/src/blobs/signed-url.js';
@@ -78,6 +81,46 @@ describe('agentry-server', () => {
     const second = await launch(env);
     expect((await fetch(`${second.url}/health`)).status).toBe(200);
   });
+
+  it('restarts after a kill -9 as PID 1 in its own pid namespace (a container), lock file left behind', async (ctx) => {
+    const wrapper = ['unshare', '-pf', '--mount-proc'];
+    if (spawnSync(wrapper[0] as string, [...wrapper.slice(1), 'true']).status !== 0) {
+      console.warn('SKIPPED: unshare -pf needs root (CAP_SYS_ADMIN) and util-linux');
+      ctx.skip();
+    }
+    const env = await target();
+    for (let round = 0; round < 2; round++) {
+      const server = await startServer(env, 30_000, wrapper);
+      cleanups.push(() => server.stop('SIGKILL'));
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      const lockFile = JSON.parse(readFileSync(join(env.DATA_DIR, 'agentry.lock'), 'utf8')) as {
+        pid: number;
+      };
+      expect(lockFile.pid).toBe(1);
+      // The server is the only child of unshare; SIGKILL it, as the OOM killer or `docker kill` would.
+      const pid1 = Number(
+        readFileSync(`/proc/${server.child.pid}/task/${server.child.pid}/children`, 'utf8').trim(),
+      );
+      process.kill(pid1, 'SIGKILL');
+      await server.exited;
+      expect(existsSync(join(env.DATA_DIR, 'agentry.lock'))).toBe(true);
+    }
+    const again = await launch(env);
+    expect((await fetch(`${again.url}/health`)).status).toBe(200);
+  }, 180_000);
+
+  it('starts over a lock file written on another host or naming a live pid', async () => {
+    for (const owner of [
+      { pid: process.pid, host: 'old-container-3f2a' },
+      { pid: process.pid, host: hostname() },
+    ]) {
+      const env = await target();
+      writeFileSync(join(env.DATA_DIR, 'agentry.lock'), JSON.stringify(owner));
+      const server = await launch(env);
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      await server.stop();
+    }
+  }, 120_000);
 
   it('finishes an in-flight upload on SIGTERM, then exits 0 and releases the lock', async () => {
     const secret = randomBytes(32).toString('hex');

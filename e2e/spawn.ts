@@ -36,8 +36,11 @@ export function baseEnv(extra: Record<string, string | undefined>): NodeJS.Proce
 export function startServer(
   env: Record<string, string | undefined>,
   timeoutMs = 30_000,
+  /** A command the server runs under, e.g. `['unshare', '-pf', '--mount-proc']` for a pid namespace. */
+  wrapper: string[] = [],
 ): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [serverBin], {
+  const [command = process.execPath, ...args] = [...wrapper, process.execPath, serverBin];
+  const child = spawn(command, args, {
     env: baseEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,15 +2,32 @@
  * An exclusive lock on the data directory. PGlite has none of its own, and two processes on one
  * directory silently lose writes, so a second server must refuse to start and touch nothing.
  *
- * The lock is a file created exclusively (hard link of a written temp file) holding the owner's pid and
- * host. A lock whose pid is no longer alive on this host (after kill -9 or a crash) is stale and taken
- * over; the takeover itself is guarded by a second exclusive file so two starters cannot both take over
- * the same stale lock.
+ * The lock is an advisory lock the kernel holds on an open file description of `agentry.lock`
+ * (`fcntl(F_OFD_SETLK)` on Linux, `flock` on macOS, through fs-native-extensions' prebuilt N-API addon).
+ * The kernel drops it when the process ends, however it ends (kill -9, OOM kill, a container torn down),
+ * so a restart never has to judge whether a recorded pid is still "ours": as PID 1 in a recreated
+ * container, on another hostname over the same volume, or after the pid was reused, the old lock is
+ * simply gone. The file's content (pid, host, since) is only for people and error messages.
  */
-import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+
+const { tryLock } = createRequire(import.meta.url)('fs-native-extensions') as {
+  /** An exclusive lock on the whole file, without waiting; false when another holds it. */
+  tryLock(fd: number): boolean;
+};
 
 export class DataDirLockedError extends Error {
   constructor(
@@ -29,74 +46,56 @@ export interface DataDirLock {
   release(): void;
 }
 
-interface Owner {
-  pid: number;
-  host: string;
-}
-
-function readOwner(path: string): Owner | undefined {
+function readOwnerPid(path: string): number | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<Owner>;
-    return typeof parsed.pid === 'number' && typeof parsed.host === 'string'
-      ? { pid: parsed.pid, host: parsed.host }
-      : undefined;
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown };
+    return typeof parsed.pid === 'number' ? parsed.pid : undefined;
   } catch {
     return undefined;
   }
 }
 
-function isAlive(owner: Owner): boolean {
-  // A lock written by another host (a shared volume) cannot be checked: treat it as held.
-  if (owner.host !== hostname()) return true;
+/** Whether `fd` is still the file at `path` (a releasing owner unlinks it; a lock on the old inode is worthless). */
+function isCurrentFile(fd: number, path: string): boolean {
   try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
-
-function tryCreate(path: string, content: string): boolean {
-  // The file appears with its content in one step (link fails on an existing name): created empty and
-  // written after, a racing starter could read it empty, judge it stale and take it over.
-  const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temp, content, { flag: 'wx', mode: 0o644 });
-  try {
-    linkSync(temp, path);
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    rmSync(temp, { force: true });
+    const open = fstatSync(fd);
+    const named = statSync(path);
+    return open.ino === named.ino && open.dev === named.dev;
+  } catch {
+    return false;
   }
 }
 
 export function lockDataDir(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'agentry.lock');
-  const me = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
-  const release = () => {
-    if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
-  };
-  if (tryCreate(path, me)) return { release };
-
-  const owner = readOwner(path);
-  if (owner && isAlive(owner)) throw new DataDirLockedError(dataDir, owner.pid);
-
-  const takeover = `${path}.takeover`;
-  // A takeover file older than a few seconds was left by a starter that died mid-takeover.
-  try {
-    if (Date.now() - statSync(takeover).mtimeMs > 5000) rmSync(takeover, { force: true });
-  } catch {}
-  if (!tryCreate(takeover, me)) throw new DataDirLockedError(dataDir, owner?.pid);
-  try {
-    const again = readOwner(path);
-    if (again && isAlive(again)) throw new DataDirLockedError(dataDir, again.pid);
-    unlinkSync(path);
-    if (!tryCreate(path, me)) throw new DataDirLockedError(dataDir, undefined);
-    return { release };
-  } finally {
-    rmSync(takeover, { force: true });
+  for (let attempt = 0; attempt < 10; attempt++) {
+    // O_RDWR|O_CREAT without truncation: opening must not disturb the content of a live owner's file.
+    const fd = openSync(path, 'a+', 0o644);
+    let locked = false;
+    try {
+      locked = tryLock(fd);
+    } finally {
+      if (!locked) closeSync(fd);
+    }
+    if (!locked) throw new DataDirLockedError(dataDir, readOwnerPid(path));
+    if (!isCurrentFile(fd, path)) {
+      // The previous owner released (and unlinked) between our open and our lock: try the new file.
+      closeSync(fd);
+      continue;
+    }
+    ftruncateSync(fd, 0);
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }), 0);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        // Unlink while still holding the lock, so no starter can lock this inode and believe it current.
+        if (isCurrentFile(fd, path)) unlinkSync(path);
+        closeSync(fd);
+      },
+    };
   }
+  throw new DataDirLockedError(dataDir, readOwnerPid(path));
 }
