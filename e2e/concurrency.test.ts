@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyTestTarget, testDbKind } from '../test-support/db.js';
 import { makeTarball, skillFiles } from '../test-support/tarball.js';
+import { Browser } from './browser.js';
 import { freePort, type SpawnedServer, startServer } from './spawn.js';
 
 const attempts = 20;
@@ -19,51 +20,10 @@ interface Outcome {
   error?: string;
 }
 
-/** A minimal cookie jar for the browser half of sign-up and CLI log-in. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0)
-      headers.set('cookie', [...this.cookies].map(([key, value]) => `${key}=${value}`).join('; '));
-    const response = await fetch(new URL(path, this.base), { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
-    }
-    return response;
-  }
-
-  async csrfOf(path: string): Promise<string> {
-    const response = await this.request(path);
-    expect(response.status).toBe(200);
-    const field = /name="csrf" value="([^"]+)"/.exec(await response.text());
-    if (!field?.[1]) throw new Error(`no CSRF field on ${path}`);
-    return field[1];
-  }
-
-  submit(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-}
-
 /** A user who signs up in the browser and gets an API key through Tank's CLI auth flow. */
 async function signUpWithApiKey(base: string, username: string): Promise<string> {
   const browser = new Browser(base);
-  const signup = await browser.submit('/signup', {
-    csrf: await browser.csrfOf('/signup'),
-    username,
-    email: `${username}@example.test`,
-    password: 'correct horse battery staple 42',
-  });
-  expect(signup.status).toBe(303);
+  await browser.signUp(username);
   const start = await fetch(`${base}/api/v1/cli-auth/start`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -71,13 +31,7 @@ async function signUpWithApiKey(base: string, username: string): Promise<string>
   });
   expect(start.status).toBe(200);
   const { pollToken, authUrl } = (await start.json()) as { pollToken: string; authUrl: string };
-  const authPath = `${new URL(authUrl).pathname}${new URL(authUrl).search}`;
-  const approve = await browser.submit('/api/v1/cli-auth/authorize', {
-    csrf: await browser.csrfOf(authPath),
-    token: pollToken,
-    decision: 'approve',
-  });
-  expect(approve.status).toBe(200);
+  await browser.approveCliLogin(authUrl);
   const exchange = await fetch(`${base}/api/v1/cli-auth/exchange`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -6,6 +6,7 @@
 export const errorCatalogue = {
   bad_request: { status: 400, message: 'The request is malformed.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  authorization_pending: { status: 400, message: 'The login has not been approved in the browser yet.' },
   unauthorized: { status: 401, message: 'Bearer token is missing or invalid.' },
   invalid_credentials: { status: 401, message: 'The username or password is incorrect.' },
   forbidden: { status: 403, message: 'You do not have permission to do this.' },

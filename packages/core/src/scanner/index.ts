@@ -1,4 +1,5 @@
 export { type ArchiveEntry, type ReadArchiveResult, readArchive } from './archive.js';
+export { type ArchiveManifest, readArchiveManifest } from './archive-manifest.js';
 export { createScanContext } from './context.js';
 export { ingestRules, type RuleDescriptor } from './ingest-rules.js';
 export { type ArchiveLimits, defaultArchiveLimits } from './limits.js';

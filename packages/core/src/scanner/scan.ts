@@ -8,6 +8,7 @@ import { computeIntegrity } from '../integrity.js';
 import type { ArtifactKind } from '../names.js';
 import type { Permissions } from '../permissions.js';
 import { type ArchiveEntry, readArchive } from './archive.js';
+import { readArchiveManifest } from './archive-manifest.js';
 import { createScanContext } from './context.js';
 import { type ArchiveLimits, defaultArchiveLimits } from './limits.js';
 import type { Rule, ScanContext } from './rule.js';
@@ -24,6 +25,11 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** Extra known-malicious packages (`npm:name`, `pypi:name`) from the operator's configuration. */
   knownMalicious?: readonly string[];
+  /**
+   * Fill kind, description and permissions that are not given from the manifest inside the archive
+   * (`readArchiveManifest`), as a publish of the same archive would declare them.
+   */
+  manifestFromArchive?: boolean;
 }
 
 export interface ScanResult {
@@ -91,9 +97,10 @@ export function runRules(ctx: ScanContext, rules: readonly Rule[] = allRules) {
   return { findings, stages };
 }
 
-export function scanArchive(bytes: Uint8Array, options: ScanOptions = {}): ScanResult {
+export function scanArchive(bytes: Uint8Array, given: ScanOptions = {}): ScanResult {
+  const archive = readArchive(bytes, given.limits ?? defaultArchiveLimits);
+  const options = given.manifestFromArchive ? { ...readArchiveManifest(archive.files), ...given } : given;
   const kind = options.kind ?? 'skill';
-  const archive = readArchive(bytes, options.limits ?? defaultArchiveLimits);
   const findings: Finding[] = [...archive.findings];
   const stages: ScanReport['stages'] = {
     stage0: archive.fatal ? 'failed' : statusOf(archive.findings),

@@ -198,6 +198,8 @@ export interface DeviceCodesTable {
   id: Generated<string>;
   tenant_id: string;
   poll_token_hash: string;
+  /** Tank CLI dialect: hash of the `state` sent to start, checked again on exchange. */
+  state_hash: string | null;
   device_name: string | null;
   status: Generated<'pending' | 'approved' | 'denied' | 'consumed'>;
   user_id: string | null;

@@ -1,6 +1,8 @@
 /**
  * Tank's CLI login: `start` issues a poll token (5 minutes, stored hashed); a logged-in user approves or
  * denies it in the browser; `exchange` turns an approved token into an API key exactly once.
+ * Tank's real CLI speaks a dialect of the same flow: it sends a random `state` to `start` and polls
+ * with the session's id (`sessionCode`) plus that state instead of the poll token. Both name one row.
  */
 import { randomBytes } from 'node:crypto';
 import { AgentryError, type TokenScope } from '@agentry/core';
@@ -17,22 +19,27 @@ export const cliTokenScopes: TokenScope[] = ['skills:read', 'skills:publish'];
 const cliTokenDays = 90;
 const pollTokenPattern = /^poll_[A-Za-z0-9_-]{43}$/;
 
+const sessionCodePattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function startDeviceLogin(
   db: Kysely<Database>,
   tenantId: string,
   deviceName: string | undefined,
+  state?: string,
 ) {
   const pollToken = `poll_${randomBytes(32).toString('base64url')}`;
-  await db
+  const row = await db
     .insertInto('device_codes')
     .values({
       tenant_id: tenantId,
       poll_token_hash: hashSecret(pollToken),
+      state_hash: state ? hashSecret(state) : null,
       device_name: deviceName ?? null,
       expires_at: new Date(Date.now() + pollTokenSeconds * 1000),
     })
-    .execute();
-  return { pollToken, expiresIn: pollTokenSeconds };
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { pollToken, sessionCode: row.id, expiresIn: pollTokenSeconds };
 }
 
 /** The live (pending, unexpired) request behind a poll token, for the consent page. */
@@ -69,24 +76,34 @@ export async function decideDeviceLogin(
 
 export type ExchangeResult =
   | { status: 'pending' }
-  | { status: 'approved'; apiKey: string; scopes: TokenScope[] };
+  | { status: 'approved'; apiKey: string; scopes: TokenScope[]; userId: string };
+
+/** The documented poll token, or Tank CLI's session code with the state it sent to `start`. */
+export type DeviceLoginKey = { pollToken: string } | { sessionCode: string; state: string };
+
+function isWellFormed(key: DeviceLoginKey): boolean {
+  return 'pollToken' in key
+    ? pollTokenPattern.test(key.pollToken)
+    : sessionCodePattern.test(key.sessionCode) && key.state.length > 0;
+}
 
 /** 410 `poll_token_expired` for unknown, expired, denied or already used tokens. */
 export async function exchangeDeviceLogin(
   db: Kysely<Database>,
   tenantId: string,
-  pollToken: string,
+  key: DeviceLoginKey,
 ): Promise<ExchangeResult> {
   const expired = () => new AgentryError('poll_token_expired');
-  if (!pollTokenPattern.test(pollToken)) throw expired();
+  if (!isWellFormed(key)) throw expired();
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('device_codes')
-      .selectAll()
-      .where('poll_token_hash', '=', hashSecret(pollToken))
-      .where('tenant_id', '=', tenantId)
-      .forUpdate()
-      .executeTakeFirst();
+    let query = trx.selectFrom('device_codes').selectAll().where('tenant_id', '=', tenantId);
+    // A session code alone never suffices: the state is known only to the CLI that started the login
+    // (a session started without one cannot be exchanged this way).
+    query =
+      'pollToken' in key
+        ? query.where('poll_token_hash', '=', hashSecret(key.pollToken))
+        : query.where('id', '=', key.sessionCode).where('state_hash', '=', hashSecret(key.state));
+    const row = await query.forUpdate().executeTakeFirst();
     if (
       !row ||
       row.expires_at.getTime() <= Date.now() ||
@@ -116,7 +133,7 @@ export async function exchangeDeviceLogin(
       targetId: record.id,
       data: { via: 'cli-auth' },
     });
-    return { status: 'approved' as const, apiKey: token, scopes };
+    return { status: 'approved' as const, apiKey: token, scopes, userId: row.user_id };
   });
 }
 

@@ -76,6 +76,10 @@ export function findUserByUsername(db: Kysely<Database>, username: string): Prom
   return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
+export function findUserById(db: Kysely<Database>, id: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** Log-in accepts a username or an email address. */
 export function findUserByLogin(db: Kysely<Database>, login: string): Promise<User | undefined> {
   const value = login.trim();

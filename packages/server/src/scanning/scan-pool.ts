@@ -10,9 +10,12 @@ import type { ScanJob, ScanOutcome } from './scan-worker.js';
 
 export interface ScanRequest {
   bytes: Uint8Array;
-  kind: ArtifactKind;
+  /** Given by publish; a bare scan may leave it to the archive's manifest (then `skill`). */
+  kind?: ArtifactKind | undefined;
   description?: string | undefined;
   permissions?: Permissions | undefined;
+  /** Fill what is not given from the manifest inside the archive (tank.json, SKILL.md, …). */
+  manifestFromArchive?: boolean;
 }
 
 export type ScanResponse = Omit<ScanOutcome, 'id' | 'ok'>;
@@ -107,8 +110,9 @@ export function createScanPool(options: ScanPoolOptions) {
         const job: ScanJob = {
           id: nextId++,
           bytes: request.bytes,
-          kind: request.kind,
           knownMalicious: options.knownMalicious,
+          ...(request.kind === undefined ? {} : { kind: request.kind }),
+          ...(request.manifestFromArchive ? { manifestFromArchive: true } : {}),
           ...(request.description === undefined ? {} : { description: request.description }),
           ...(request.permissions === undefined ? {} : { permissions: request.permissions }),
         };

@@ -8,9 +8,10 @@ import { type ArtifactKind, type Permissions, scanArchive } from '@agentry/core'
 export interface ScanJob {
   id: number;
   bytes: Uint8Array;
-  kind: ArtifactKind;
+  kind?: ArtifactKind;
   description?: string;
   permissions?: Permissions;
+  manifestFromArchive?: boolean;
   knownMalicious: string[];
 }
 
@@ -25,7 +26,8 @@ export interface ScanOutcome {
 parentPort?.on('message', (job: ScanJob) => {
   try {
     const { report, files } = scanArchive(job.bytes, {
-      kind: job.kind,
+      ...(job.kind === undefined ? {} : { kind: job.kind }),
+      ...(job.manifestFromArchive ? { manifestFromArchive: true } : {}),
       ...(job.description === undefined ? {} : { description: job.description }),
       ...(job.permissions === undefined ? {} : { permissions: job.permissions }),
       knownMalicious: job.knownMalicious,

@@ -417,6 +417,86 @@ describe('approve and exchange', () => {
   });
 });
 
+describe("Tank CLI's dialect (state and sessionCode)", () => {
+  const tankExchange = async (body: Record<string, unknown>) => {
+    const res = await t.request('/api/v1/cli-auth/exchange', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Json };
+  };
+
+  it('start with state also names the session; the state is stored only as a hash', async () => {
+    const state = crypto.randomUUID();
+    const res = await start({ state });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(['authUrl', 'expiresIn', 'pollToken', 'sessionCode']);
+    const row = await t.deps.db
+      .selectFrom('device_codes')
+      .selectAll()
+      .where('id', '=', String(res.body.sessionCode))
+      .executeTakeFirstOrThrow();
+    expect(row.poll_token_hash).toBe(hashSecret(res.body.pollToken));
+    expect(row.state_hash).toBe(hashSecret(state));
+    expect(JSON.stringify(row)).not.toContain(state);
+  });
+
+  it('refuses a state outside 8–256 characters (422) and stores nothing', async () => {
+    const before = await t.deps.db.selectFrom('device_codes').select('id').execute();
+    for (const state of ['short', 'x'.repeat(257), 42]) {
+      const res = await start({ state });
+      expect([res.status, res.body.error]).toEqual([422, 'VALIDATION_ERROR']);
+    }
+    expect(await t.deps.db.selectFrom('device_codes').select('id').execute()).toHaveLength(before.length);
+  });
+
+  it('answers 400 while pending, then {token, user:{name, email}} once approved, then 410', async () => {
+    const { user, browser } = await loggedIn();
+    const state = crypto.randomUUID();
+    const { sessionCode, pollToken } = (await start({ state })).body;
+    expect(await tankExchange({ sessionCode, state })).toMatchObject({
+      status: 400,
+      body: { error: 'AUTHORIZATION_PENDING' },
+    });
+    expect((await browser.decide(pollToken, 'approve')).status).toBe(200);
+    const done = await tankExchange({ sessionCode, state });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({
+      user: { name: user.username, email: `${user.username}@example.test` },
+      scopes: ['skills:read', 'skills:publish'],
+    });
+    const whoami = await t.request('/api/v1/auth/whoami', { headers: bearer(String(done.body.token)) });
+    expect(whoami.status).toBe(200);
+    expect((await tankExchange({ sessionCode, state })).status).toBe(410);
+  });
+
+  it('needs the state the session started with: a wrong one, none, or a session started without one get no key', async () => {
+    const { browser } = await loggedIn();
+    const state = crypto.randomUUID();
+    const withState = (await start({ state })).body;
+    const without = (await start({ deviceName: 'no state' })).body;
+    const withoutCode = (
+      await t.deps.db
+        .selectFrom('device_codes')
+        .select('id')
+        .where('poll_token_hash', '=', hashSecret(without.pollToken))
+        .executeTakeFirstOrThrow()
+    ).id;
+    await browser.decide(withState.pollToken, 'approve');
+    await browser.decide(without.pollToken, 'approve');
+    expect(
+      (await tankExchange({ sessionCode: withState.sessionCode, state: crypto.randomUUID() })).status,
+    ).toBe(410);
+    expect((await tankExchange({ sessionCode: withState.sessionCode })).status).toBe(422);
+    expect((await tankExchange({ sessionCode: withoutCode, state })).status).toBe(410);
+    expect((await tankExchange({ sessionCode: 'not-a-uuid', state })).status).toBe(410);
+    // The right state still works afterwards, and the documented poll token was not consumed by the misses.
+    expect((await tankExchange({ sessionCode: withState.sessionCode, state })).status).toBe(200);
+    expect((await exchange(without.pollToken)).status).toBe(200);
+  });
+});
+
 describe('tenants', () => {
   const inSub = { 'X-Skill-Pool-Tenant': 'subco' };
 

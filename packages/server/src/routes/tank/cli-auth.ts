@@ -1,6 +1,9 @@
 /**
  * Tank's CLI auth flow: `start` → the user approves at `authUrl` in a browser → `exchange` returns the
  * API key once. The consent page uses the web session and CSRF protection like every other form.
+ * Two dialects share the routes, picked by the exchange body: the documented one (`pollToken`; 202 while
+ * pending; `{apiKey, scopes}`) and Tank's real CLI (`sessionCode` + `state`; 400 while pending;
+ * `{token, user:{name, email}}`). A `start` with `state` also answers the session's id as `sessionCode`.
  */
 import { AgentryError } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
@@ -13,6 +16,7 @@ import {
   findPendingDeviceLogin,
   startDeviceLogin,
 } from '../../domain/device-auth.js';
+import { findUserById } from '../../domain/users.js';
 import type { AppEnv } from '../../http/context.js';
 import { issueCsrfField, verifyCsrfField } from '../../http/csrf.js';
 import { renderConsentPage, renderConsentResult } from '../../web/cli-consent.js';
@@ -27,13 +31,31 @@ const start = createRoute({
     body: {
       required: false,
       content: {
-        'application/json': { schema: z.object({ deviceName: z.string().trim().max(100).optional() }) },
+        'application/json': {
+          schema: z.object({
+            deviceName: z.string().trim().max(100).optional(),
+            state: z
+              .string()
+              .min(8)
+              .max(256)
+              .optional()
+              .openapi({ description: 'Tank CLI dialect: a random value the CLI repeats on exchange' }),
+          }),
+        },
       },
     },
   },
   responses: {
     200: jsonContent(
-      z.object({ pollToken: z.string(), authUrl: z.string(), expiresIn: z.number().int() }),
+      z.object({
+        pollToken: z.string(),
+        authUrl: z.string(),
+        expiresIn: z.number().int(),
+        sessionCode: z
+          .string()
+          .optional()
+          .openapi({ description: 'Tank CLI dialect (when `state` was sent): the same session, as a UUID' }),
+      }),
       'Started',
     ),
     ...tankErrors(400, 422, 429),
@@ -44,16 +66,42 @@ const exchange = createRoute({
   method: 'post',
   path: '/api/v1/cli-auth/exchange',
   tags: ['cli-auth'],
-  summary: 'Exchange an approved poll token for an API key (single use)',
+  summary:
+    'Exchange an approved poll token for an API key (single use); Tank CLI dialect with sessionCode and state',
   request: {
     body: {
       required: true,
-      content: { 'application/json': { schema: z.object({ pollToken: z.string().max(200) }) } },
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              pollToken: z.string().max(200).optional(),
+              sessionCode: z.string().max(100).optional(),
+              state: z.string().max(256).optional(),
+            })
+            .superRefine((body, ctx) => {
+              if (body.sessionCode === undefined && body.pollToken === undefined)
+                ctx.addIssue({ code: 'custom', path: ['pollToken'], message: 'Required.' });
+              if (body.sessionCode !== undefined && body.state === undefined)
+                ctx.addIssue({ code: 'custom', path: ['state'], message: 'Required with sessionCode.' });
+            }),
+        },
+      },
     },
   },
   responses: {
-    200: jsonContent(z.object({ apiKey: z.string(), scopes: z.array(z.string()) }), 'Approved'),
-    202: jsonContent(z.object({ status: z.literal('pending') }), 'Not approved yet'),
+    200: jsonContent(
+      z.union([
+        z.object({ apiKey: z.string(), scopes: z.array(z.string()) }),
+        z.object({
+          token: z.string(),
+          scopes: z.array(z.string()),
+          user: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
+        }),
+      ]),
+      'Approved: `{apiKey, scopes}` for a poll token, `{token, user, scopes}` for a session code',
+    ),
+    202: jsonContent(z.object({ status: z.literal('pending') }), 'Not approved yet (poll token)'),
     ...tankErrors(400, 410, 422, 429),
   },
 });
@@ -72,15 +120,49 @@ export function tankCliAuthRoutes(deps: AppDeps) {
   };
 
   app.openapi(start, async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { deviceName?: unknown };
+    const body = (await c.req.json().catch(() => ({}))) as { deviceName?: unknown; state?: unknown };
     const deviceName =
       typeof body.deviceName === 'string' ? body.deviceName.trim().slice(0, 100) || undefined : undefined;
-    const { pollToken, expiresIn } = await startDeviceLogin(deps.db, c.get('tenant').id, deviceName);
-    return c.json({ pollToken, authUrl: authUrlFor(c, pollToken), expiresIn }, 200);
+    let state: string | undefined;
+    if (body.state !== undefined) {
+      if (typeof body.state !== 'string' || body.state.length < 8 || body.state.length > 256)
+        throw new AgentryError('validation_error', {
+          issues: [{ path: ['state'], message: 'A string of 8 to 256 characters.' }],
+        });
+      state = body.state;
+    }
+    const { pollToken, sessionCode, expiresIn } = await startDeviceLogin(
+      deps.db,
+      c.get('tenant').id,
+      deviceName,
+      state,
+    );
+    const started = { pollToken, authUrl: authUrlFor(c, pollToken), expiresIn };
+    // The documented answer stays exactly as documented; Tank's CLI (it sends `state`) also gets the id.
+    return c.json(state ? { ...started, sessionCode } : started, 200);
   });
 
   app.openapi(exchange, async (c) => {
-    const result = await exchangeDeviceLogin(deps.db, c.get('tenant').id, c.req.valid('json').pollToken);
+    const body = c.req.valid('json');
+    const tenantId = c.get('tenant').id;
+    if (body.sessionCode !== undefined) {
+      // Tank's CLI: 400 is its only "keep polling" signal, and it reads `token` and `user`.
+      const result = await exchangeDeviceLogin(deps.db, tenantId, {
+        sessionCode: body.sessionCode,
+        state: body.state ?? '',
+      });
+      if (result.status === 'pending') throw new AgentryError('authorization_pending');
+      const user = await findUserById(deps.db, result.userId);
+      return c.json(
+        {
+          token: result.apiKey,
+          scopes: result.scopes,
+          user: { name: user?.display_name ?? user?.username ?? null, email: user?.email ?? null },
+        },
+        200,
+      );
+    }
+    const result = await exchangeDeviceLogin(deps.db, tenantId, { pollToken: body.pollToken ?? '' });
     if (result.status === 'pending') return c.json({ status: 'pending' as const }, 202);
     return c.json({ apiKey: result.apiKey, scopes: result.scopes }, 200);
   });

@@ -1,16 +1,21 @@
 /**
- * `POST /api/v1/scan`: the six-stage scan of an uploaded tarball without publishing (multipart field
- * `file`). No token needed; anonymous callers get a stricter limit than the rest of the API. Optional
- * fields `kind` and `manifest` (JSON with `permissions`) make the structure and declared-versus-observed
- * checks match what a publish would see.
+ * `POST /api/v1/scan`: the six-stage scan of an uploaded tarball without publishing. No token needed;
+ * anonymous callers get a stricter limit than the rest of the API. The tarball comes as the documented
+ * multipart field `file`, or as `tarball` (Tank's real CLI, `tank scan`). Optional fields: `kind`, and
+ * `manifest` (JSON of tank.json); without a manifest field the archive's own manifest is read, so a
+ * tarball gets the verdict and score its publish gets. A `file` upload gets exactly the documented
+ * report; a `tarball` upload gets it plus the snake_case fields Tank's CLI reads, lower-case verdicts
+ * and no `info` findings (the CLI crashes on any severity outside critical/high/medium/low).
  */
 import {
   AgentryError,
   type ArtifactKind,
   artifactKinds,
   type Finding,
+  type Permissions,
   permissionsSchema,
   type ScanReport,
+  stageNames,
 } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
@@ -20,7 +25,9 @@ import { jsonContent, tankErrors } from './schemas.js';
 
 const ScanResponse = z
   .object({
-    verdict: z.enum(['PASS', 'PASS_WITH_NOTES', 'FLAGGED', 'FAIL']),
+    verdict: z
+      .enum(['PASS', 'PASS_WITH_NOTES', 'FLAGGED', 'FAIL', 'pass', 'pass_with_notes', 'flagged', 'fail'])
+      .openapi({ description: 'Upper case; lower case for a `tarball` upload (Tank CLI)' }),
     auditScore: z.number().int(),
     summary: z.object({
       critical: z.number().int(),
@@ -36,9 +43,28 @@ const ScanResponse = z
         message: z.string(),
         file: z.string().optional(),
         line: z.number().int().optional(),
+        type: z.string().optional().openapi({ description: 'Tank CLI: the rule' }),
+        description: z.string().optional().openapi({ description: 'Tank CLI: the message' }),
+        location: z.string().nullable().optional().openapi({ description: 'Tank CLI: file:line' }),
+        confidence: z.null().optional(),
+        tool: z.string().optional(),
+        evidence: z.string().nullable().optional(),
       }),
     ),
     stages: z.record(z.string(), z.enum(['ok', 'failed', 'error', 'skipped'])),
+    audit_score: z.number().int().optional().openapi({ description: 'tarball uploads: as auditScore' }),
+    duration_ms: z.number().int().optional(),
+    scan_id: z.null().optional().openapi({ description: 'Scans are not stored, so there is no report page' }),
+    stage_results: z
+      .array(
+        z.object({
+          stage: z.string(),
+          status: z.enum(['passed', 'failed', 'error', 'skipped']),
+          findings: z.array(z.record(z.string(), z.unknown())),
+          duration_ms: z.number().int().openapi({ description: 'Stages are not timed one by one: 0' }),
+        }),
+      )
+      .optional(),
   })
   .openapi('ScanResponse');
 
@@ -54,11 +80,15 @@ const scan = createRoute({
         'multipart/form-data': {
           schema: z.object({
             file: z.any().openapi({ type: 'string', format: 'binary' }),
-            kind: z.enum(artifactKinds).optional(),
-            manifest: z
-              .string()
+            tarball: z
+              .any()
               .optional()
-              .openapi({ description: 'JSON of the manifest, for its permissions' }),
+              .openapi({ type: 'string', format: 'binary', description: 'Instead of file (Tank CLI)' }),
+            kind: z.enum(artifactKinds).optional(),
+            manifest: z.string().optional().openapi({
+              description:
+                "JSON of the manifest (kind, description, permissions); without it, the archive's own tank.json, skills.json, aitk-artifact.json or SKILL.md",
+            }),
           }),
         },
       },
@@ -89,8 +119,53 @@ export function renderScanReport(report: ScanReport) {
   };
 }
 
-function parsePermissions(raw: unknown) {
-  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+/** Tank CLI's reading of a finding, beside the documented keys. */
+function clientFinding(finding: Finding) {
+  return {
+    ...tankFinding(finding),
+    type: finding.rule.toUpperCase(),
+    description: finding.message,
+    location:
+      finding.file === undefined
+        ? null
+        : `${finding.file}${finding.line === undefined ? '' : `:${finding.line}`}`,
+    confidence: null,
+    tool: 'agentry',
+    evidence: finding.evidence ?? null,
+  };
+}
+
+const stageStatus = { ok: 'passed', failed: 'failed', error: 'error', skipped: 'skipped' } as const;
+
+/**
+ * For Tank's CLI: the documented report plus its snake_case fields and lower-case verdict. Informational
+ * findings are left out: they crash `tank scan`, and never count toward the verdict.
+ */
+export function renderTankCliScan(report: ScanReport, durationMs: number) {
+  const findings = report.findings.filter((f) => f.severity !== 'info').map(clientFinding);
+  return {
+    ...renderScanReport(report),
+    verdict: report.verdict.toLowerCase(),
+    findings,
+    audit_score: report.auditScore,
+    duration_ms: durationMs,
+    scan_id: null,
+    stage_results: stageNames.map((stage, index) => ({
+      stage,
+      status: stageStatus[report.stages[`stage${index as 0 | 1 | 2 | 3 | 4 | 5}`]],
+      findings: findings.filter((f) => f.stage === stage),
+      duration_ms: 0,
+    })),
+  };
+}
+
+interface GivenManifest {
+  kind?: unknown;
+  description?: unknown;
+  permissions?: Permissions;
+}
+
+function parseManifest(raw: string): GivenManifest {
   let manifest: unknown;
   try {
     manifest = JSON.parse(raw);
@@ -99,15 +174,14 @@ function parsePermissions(raw: unknown) {
       issues: [{ path: ['manifest'], message: 'Not valid JSON.' }],
     });
   }
-  const parsed = permissionsSchema.safeParse(
-    (manifest as { permissions?: unknown } | null)?.permissions ?? {},
-  );
+  const given = (manifest && typeof manifest === 'object' ? manifest : {}) as Record<string, unknown>;
+  const parsed = permissionsSchema.safeParse(given.permissions ?? {});
   if (!parsed.success) {
     throw new AgentryError('validation_error', {
       issues: [{ path: ['manifest', 'permissions'], message: 'Invalid permissions.' }],
     });
   }
-  return parsed.data;
+  return { kind: given.kind, description: given.description, permissions: parsed.data };
 }
 
 export function tankScanRoutes(deps: AppDeps) {
@@ -141,30 +215,44 @@ export function tankScanRoutes(deps: AppDeps) {
   app.post('/api/v1/scan', async (c) => {
     if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
       throw new AgentryError('unsupported_media_type', {
-        message: 'Send multipart/form-data with the tarball in the field "file".',
+        message: 'Send multipart/form-data with the tarball in the field "file" (or "tarball").',
       });
     }
     const form = await c.req.parseBody().catch(() => {
       throw new AgentryError('bad_request', { message: 'The multipart body could not be read.' });
     });
-    const file = form.file;
+    // The documented field wins when both are sent.
+    const tankCli = !(form.file instanceof File) && form.tarball instanceof File;
+    const file = tankCli ? form.tarball : form.file;
     if (!(file instanceof File)) {
       throw new AgentryError('validation_error', {
-        issues: [{ path: ['file'], message: 'Attach the tarball as the field "file".' }],
+        issues: [{ path: ['file'], message: 'Attach the tarball as the field "file" (or "tarball").' }],
       });
     }
-    const kind = typeof form.kind === 'string' && form.kind !== '' ? form.kind : 'skill';
-    if (!(artifactKinds as readonly string[]).includes(kind)) {
+    const given =
+      typeof form.manifest === 'string' && form.manifest.trim() !== ''
+        ? parseManifest(form.manifest)
+        : undefined;
+    const kind = typeof form.kind === 'string' && form.kind !== '' ? form.kind : given?.kind;
+    if (kind !== undefined && !(artifactKinds as readonly string[]).includes(String(kind))) {
       throw new AgentryError('validation_error', {
-        issues: [{ path: ['kind'], message: `One of ${artifactKinds.join(', ')}.` }],
+        issues: [{ path: [form.kind ? 'kind' : 'manifest'], message: `One of ${artifactKinds.join(', ')}.` }],
       });
     }
+    const started = performance.now();
     const { report } = await deps.scanner.scan({
       bytes: new Uint8Array(await file.arrayBuffer()),
-      kind: kind as ArtifactKind,
-      permissions: parsePermissions(form.manifest),
+      kind: kind as ArtifactKind | undefined,
+      ...(given
+        ? {
+            permissions: given.permissions,
+            description: typeof given.description === 'string' ? given.description : undefined,
+          }
+        : { manifestFromArchive: true }),
     });
-    return c.json(renderScanReport(report), 200);
+    // The documented upload gets exactly the documented report.
+    if (!tankCli) return c.json(renderScanReport(report), 200);
+    return c.json(renderTankCliScan(report, Math.round(performance.now() - started)), 200);
   });
   return app;
 }

@@ -19,7 +19,10 @@ const Skill = z
     visibility: z.enum(['public', 'private', 'team']),
     kind: z.string(),
     latestVersion: z.string().nullable(),
-    publisher: z.object({ name: z.string() }),
+    publisher: z.object({
+      name: z.string(),
+      displayName: z.string().openapi({ description: "The same name: Tank's CLI reads this key" }),
+    }),
     stars: z.number().int(),
     downloads: z.number().int(),
     keywords: z.array(z.string()),
@@ -34,6 +37,7 @@ const VersionSummary = z.object({
   publishedAt: z.string().nullable(),
   auditScore: z.number().int().nullable(),
   verdict: z.string().nullable(),
+  auditStatus: z.string(),
   yanked: z.boolean(),
   deprecated: z.string().nullable(),
 });
@@ -61,6 +65,10 @@ const VersionDetail = z
     auditScore: z.number().int().nullable(),
     verdict: z.string().nullable(),
     scanStatus: z.string().nullable(),
+    auditStatus: z.string().openapi({
+      description:
+        "Tank's name for the scan state: completed (PASS or PASS_WITH_NOTES), flagged, failed, scan-failed, or pending",
+    }),
     scanStages: z.record(z.string(), z.string()).nullable(),
     findings: z.array(Finding),
     integrity: z.string().nullable(),
@@ -106,6 +114,12 @@ const getVersion = createRoute({
   responses: { 200: jsonContent(VersionDetail, 'Version'), ...tankErrors(401, 404, 429) },
 });
 
+/** Tank's `auditStatus` vocabulary over our scan status (its CLI shows a score only when `completed`). */
+function auditStatusOf(status: string | null): string {
+  if (status === 'error') return 'scan-failed';
+  return status ?? 'pending';
+}
+
 export function tankSkillRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   const readable = (c: Parameters<typeof viewerOf>[0], name: string) =>
@@ -113,6 +127,7 @@ export function tankSkillRoutes(deps: AppDeps) {
 
   app.openapi(getSkill, async (c) => {
     const pkg = await readable(c, c.req.valid('param').name);
+    const publisher = await publisherName(deps.db, pkg);
     return c.json(
       {
         name: pkg.name,
@@ -120,7 +135,7 @@ export function tankSkillRoutes(deps: AppDeps) {
         visibility: pkg.visibility,
         kind: pkg.kind,
         latestVersion: pkg.latest_version,
-        publisher: { name: await publisherName(deps.db, pkg) },
+        publisher: { name: publisher, displayName: publisher },
         stars: pkg.stars_count,
         downloads: pkg.downloads_total,
         keywords: pkg.keywords,
@@ -143,6 +158,7 @@ export function tankSkillRoutes(deps: AppDeps) {
           publishedAt: v.published_at?.toISOString() ?? null,
           auditScore: v.audit_score,
           verdict: v.verdict,
+          auditStatus: auditStatusOf(v.scan_status),
           yanked: v.status === 'yanked',
           deprecated: v.deprecated_message,
         })),
@@ -174,6 +190,7 @@ export function tankSkillRoutes(deps: AppDeps) {
         auditScore: row.audit_score,
         verdict: row.verdict,
         scanStatus: row.scan_status,
+        auditStatus: auditStatusOf(row.scan_status),
         scanStages: row.scan_stages,
         findings: findings.map((f) => ({ ...f, rule: f.rule.toUpperCase() })),
         integrity: row.integrity,
