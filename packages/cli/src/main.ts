@@ -565,6 +565,27 @@ examples(
 });
 
 examples(
+  program
+    .command('mcp')
+    .description(
+      'serve the CLI to agent tools as a local MCP server on stdin/stdout (search, show, install, …)',
+    ),
+  [
+    'claude mcp add agentry -- agentry mcp',
+    'agentry mcp -g        # installs and removals go to the user scope (home directory)',
+  ],
+)
+  .option('-g, --global', 'install and remove in the user scope (home directory) instead of this project')
+  .action(async (options: { global?: boolean }) => {
+    // The MCP SDK loads only here: every other command starts without it.
+    const { runMcp } = await import('./commands/mcp.js');
+    await runMcp(
+      createContext({ options: globals(), notify: (line) => process.stderr.write(`${line}\n`) }),
+      options,
+    );
+  });
+
+examples(
   program.command('doctor').description('check the registry, your login and the agent tools found here'),
   ['agentry doctor'],
 ).action(async () => {

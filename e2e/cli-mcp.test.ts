@@ -1,0 +1,138 @@
+/**
+ * `agentry mcp` driven by the official MCP SDK client over stdio, against a spawned server: the tools
+ * and their consent annotations, search and show, an install into a temporary project (files where
+ * Claude Code reads them, agentry.lock written, verify clean), scan, remove, and errors as tool results.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, testDbKind } from '../test-support/db.js';
+import { type AdminServer, cliBin, startAdminServer } from './spawn.js';
+
+type ToolResult = { isError?: boolean; content: { type: string; text: string }[] };
+
+const jsonOf = (result: ToolResult) =>
+  JSON.parse(result.content[1]?.text.replace(/^```json\n/, '').replace(/\n```$/, '') ?? 'null');
+
+describe(`agentry mcp over stdio (${testDbKind()})`, () => {
+  let admin: AdminServer;
+  let root: string;
+  let project: string;
+  let env: Record<string, string>;
+  let client: Client;
+
+  beforeAll(async () => {
+    admin = await startAdminServer();
+    root = makeTempDir('cli-mcp');
+    project = join(root, 'project');
+    mkdirSync(join(root, 'home'));
+    mkdirSync(project);
+    env = {
+      PATH: process.env.PATH ?? '',
+      HOME: join(root, 'home'),
+      AGENTRY_CONFIG_DIR: join(root, 'config'),
+      AGENTRY_REGISTRY: admin.server.url,
+      AGENTRY_TOKEN: admin.token,
+    };
+    const dir = join(root, 'mcp-helper');
+    for (const args of [
+      ['init', 'skill', '--name', 'mcp-helper', '--dir', dir, '--description', 'Helps with MCP.'],
+      ['publish'],
+    ]) {
+      const run = spawnSync(process.execPath, [cliBin, ...args], {
+        cwd: args[0] === 'publish' ? dir : root,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status, run.stderr + run.stdout).toBe(0);
+    }
+    client = new Client({ name: 'agentry-e2e', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [cliBin, 'mcp'],
+        cwd: project,
+        env,
+        stderr: 'pipe',
+      }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await admin?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  const call = (name: string, args: Record<string, unknown> = {}) =>
+    client.callTool({ name, arguments: args }) as Promise<ToolResult>;
+
+  it('lists the tools, with installs and removals marked as needing consent', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'install',
+      'remove',
+      'scan',
+      'search',
+      'show',
+      'verify',
+      'versions',
+    ]);
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    expect(byName.get('install')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(byName.get('remove')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(byName.get('search')?.annotations?.readOnlyHint).toBe(true);
+    expect(client.getServerVersion()?.name).toBe('agentry');
+  });
+
+  it('searches, shows and lists versions', async () => {
+    const found = await call('search', { query: 'mcp-helper' });
+    expect(found.isError).toBeFalsy();
+    expect(jsonOf(found).results.map((r: { name: string }) => r.name)).toContain('mcp-helper');
+    const shown = await call('show', { name: 'mcp-helper' });
+    expect(jsonOf(shown).version.version).toBe('0.1.0');
+    const versions = await call('versions', { name: 'mcp-helper' });
+    expect(jsonOf(versions).versions.map((v: { version: string }) => v.version)).toEqual(['0.1.0']);
+  });
+
+  it('installs into the project it was started in, and verify passes', async () => {
+    const installed = await call('install', { names: ['mcp-helper'], tools: ['claude-code'] });
+    expect(installed.isError, installed.content[0]?.text).toBeFalsy();
+    expect(readFileSync(join(project, '.claude', 'skills', 'mcp-helper', 'SKILL.md'), 'utf8')).toMatch(
+      /^---\nname: mcp-helper\n/,
+    );
+    const lock = JSON.parse(readFileSync(join(project, 'agentry.lock'), 'utf8'));
+    expect(lock.artifacts['mcp-helper'].version).toBe('0.1.0');
+    expect(lock.artifacts['mcp-helper'].integrity).toMatch(/^sha512-/);
+    const verified = await call('verify');
+    expect(jsonOf(verified).drift).toEqual([]);
+    expect(jsonOf(verified).checked).toBe(1);
+    // Nothing was written in the user's home.
+    expect(readdirSync(join(root, 'home'))).toEqual([]);
+  });
+
+  it('scans a folder of the project locally', async () => {
+    const scanned = await call('scan', { path: '.claude/skills/mcp-helper' });
+    expect(scanned.isError, scanned.content[0]?.text).toBeFalsy();
+    expect(['PASS', 'PASS_WITH_NOTES']).toContain(jsonOf(scanned).report.verdict);
+  });
+
+  it('answers errors as tool results the model can read', async () => {
+    const missing = await call('show', { name: 'no-such-artifact' });
+    expect(missing.isError).toBe(true);
+    expect(missing.content[0]?.text).toMatch(/\[not_found\]$/m);
+    const bad = await call('install', { names: ['Not A Name'] });
+    expect(bad.isError).toBe(true);
+    expect(bad.content[0]?.text).toMatch(/\[usage\]/);
+  });
+
+  it('removes what it installed', async () => {
+    const removed = await call('remove', { names: ['mcp-helper'] });
+    expect(removed.isError, removed.content[0]?.text).toBeFalsy();
+    expect(existsSync(join(project, '.claude', 'skills', 'mcp-helper'))).toBe(false);
+  });
+});
