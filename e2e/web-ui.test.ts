@@ -307,6 +307,80 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
     await context.close();
   }, 120_000);
 
+  it('manages an artifact from its dashboard page at a phone width: every change asks first', async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const { page, watch } = await watchedPage(phone);
+    await page.goto(`${base}/login`);
+    await page.fill('#login', 'journey');
+    await page.fill('#password', password);
+    await clickAndLoad(page, 'form[action="/login"] button[type=submit]');
+    const fits = async (path: string) => {
+      const widths = await page.evaluate(() => ({
+        content: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+      }));
+      expect(widths.content, path).toBeLessThanOrEqual(widths.viewport);
+    };
+    await page.goto(`${base}/artifacts/journey-skill`);
+    await clickAndLoad(page, '[data-testid=manage-link]');
+    expect(page.url()).toBe(`${base}/dashboard/artifacts/journey-skill`);
+    await fits('manage');
+    await shoot(page, 'phone-manage');
+    const row = (version: string) => `[data-testid=manage-versions] tbody tr:has(td:text-is("${version}"))`;
+    await page.fill(`${row('1.0.0')} input[name=text][placeholder^=reason]`, 'superseded');
+    await clickAndLoad(page, `${row('1.0.0')} button:text-is("Yank…")`);
+    expect(await text(page, '#confirm-heading')).toContain('Yank journey-skill@1.0.0?');
+    await fits('confirm');
+    await shoot(page, 'phone-manage-confirm');
+    // Cancel changes nothing.
+    await clickAndLoad(page, '[data-testid=confirm-form] a:text-is("Cancel")');
+    expect(await count(page, `${row('1.0.0')} .tag-yanked`)).toBe(0);
+    await page.fill(`${row('1.0.0')} input[name=text][placeholder^=reason]`, 'superseded');
+    await clickAndLoad(page, `${row('1.0.0')} button:text-is("Yank…")`);
+    await clickAndLoad(page, '[data-testid=confirm-form] button[type=submit]');
+    expect(page.url()).toBe(`${base}/dashboard/artifacts/journey-skill`);
+    expect(await count(page, `${row('1.0.0')} .tag-yanked`)).toBe(1);
+    await page.fill(`${row('1.1.0')} input[name=text][placeholder=message]`, 'moved to journey-two');
+    await clickAndLoad(page, `${row('1.1.0')} button:text-is("Deprecate…")`);
+    await clickAndLoad(page, '[data-testid=confirm-form] button[type=submit]');
+    expect(await count(page, `${row('1.1.0')} .tag-deprecated`)).toBe(1);
+    const versions = (await (await fetch(`${base}/api/v1/skills/journey-skill/versions`)).json()) as {
+      versions: { version: string; yanked: boolean; deprecated: string | null }[];
+    };
+    expect(versions.versions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ version: '1.0.0', yanked: true }),
+        expect.objectContaining({ version: '1.1.0', deprecated: 'moved to journey-two' }),
+      ]),
+    );
+    await page.check('input[name=visibility][value=private]');
+    await clickAndLoad(page, '[data-testid=visibility-form] button[type=submit]');
+    await clickAndLoad(page, '[data-testid=confirm-form] button[type=submit]');
+    expect((await fetch(`${base}/api/v1/skills/journey-skill`)).status).toBe(404);
+    await page.check('input[name=visibility][value=public]');
+    await clickAndLoad(page, '[data-testid=visibility-form] button[type=submit]');
+    await clickAndLoad(page, '[data-testid=confirm-form] button[type=submit]');
+    expect((await fetch(`${base}/api/v1/skills/journey-skill`)).status).toBe(200);
+    // Restore and undeprecate, so the pages photographed later look as before.
+    await clickAndLoad(page, `${row('1.0.0')} button:text-is("Restore…")`);
+    await clickAndLoad(page, '[data-testid=confirm-form] button[type=submit]');
+    await clickAndLoad(page, `${row('1.1.0')} button:text-is("Undeprecate…")`);
+    await clickAndLoad(page, '[data-testid=confirm-form] button[type=submit]');
+    expect(
+      await count(
+        page,
+        '[data-testid=manage-versions] .tag-yanked, [data-testid=manage-versions] .tag-deprecated',
+      ),
+    ).toBe(0);
+    expect(watch.dialogs).toEqual([]);
+    expect(watch.violations).toEqual([]);
+    await phone.close();
+  }, 90_000);
+
   it('lays the main pages out at a phone width without horizontal scrolling', async () => {
     const phone = await browser.newContext({
       viewport: { width: 375, height: 740 },

@@ -51,6 +51,14 @@ import {
   runRemoveCommand,
   runUpdate,
 } from './commands/install.js';
+import {
+  formatDeprecate,
+  formatVisibility,
+  formatYank,
+  runDeprecate,
+  runVisibility,
+  runYank,
+} from './commands/lifecycle.js';
 import { formatLogin, formatLogout, runLogin, runLogout } from './commands/login.js';
 import { formatPublish, runPublish } from './commands/publish.js';
 import { formatScan, runScan, toSarif } from './commands/scan.js';
@@ -470,6 +478,49 @@ examples(
     else output(result, (r) => formatScan(r, useColour(process.stdout) && globals().color !== false));
     if (result.failed) process.exitCode = exitCodes.verdict;
   });
+
+examples(
+  program
+    .command('yank')
+    .description('stop ranges resolving to a version (lockfiles keep it)')
+    .argument('<name@version>'),
+  [
+    'agentry yank @acme/code-review@1.2.0 --reason "breaks on Windows"',
+    'agentry yank @acme/code-review@1.2.0 --undo',
+  ],
+)
+  .option('--reason <text>', 'why, shown to people who install it by exact version')
+  .option('--undo', 'restore a yanked version')
+  .action(async (spec: string, options: { reason?: string; undo?: boolean }) =>
+    output(await runYank(context(), spec, options), formatYank),
+  );
+examples(
+  program
+    .command('deprecate')
+    .description('show a message to everyone installing these versions (all versions without a range)')
+    .argument('<name[@range]>')
+    .argument('<message>'),
+  [
+    'agentry deprecate @acme/old-review "use @acme/code-review"',
+    'agentry deprecate @acme/code-review@"<2" "upgrade to 2.x"',
+  ],
+).action(async (spec: string, message: string) =>
+  output(await runDeprecate(context(), spec, message), formatDeprecate),
+);
+examples(
+  program.command('undeprecate').description('remove the deprecation message').argument('<name[@range]>'),
+  ['agentry undeprecate @acme/code-review'],
+).action(async (spec: string) => output(await runDeprecate(context(), spec, null), formatDeprecate));
+examples(
+  program
+    .command('visibility')
+    .description('who can see an artifact: public, private, or team (members of its org)')
+    .argument('<name>')
+    .argument('<visibility>', 'public, private or team'),
+  ['agentry visibility @acme/code-review private'],
+).action(async (name: string, value: string) =>
+  output(await runVisibility(context(), name, value), formatVisibility),
+);
 
 examples(program.command('star').description('star an artifact').argument('<name>'), [
   'agentry star @acme/code-review',

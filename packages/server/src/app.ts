@@ -38,6 +38,7 @@ import { wellKnownRoutes } from './routes/well-known.js';
 import { accountPages } from './web/accounts.js';
 import { apiClientPages } from './web/api-clients.js';
 import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
+import { artifactManagePages } from './web/artifact-manage.js';
 import { artifactPages } from './web/artifact-pages.js';
 import { appJs, stylesheet } from './web/assets.js';
 import { dashboardPages } from './web/dashboard-pages.js';
@@ -144,6 +145,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', artifactPages(deps));
   app.route('/', profilePages(deps));
   app.route('/', dashboardPages(deps));
+  app.route('/', artifactManagePages(deps));
 
   const openApiConfig = {
     openapi: '3.1.0',

@@ -10,6 +10,7 @@ import { parseIgnore } from '../ignore.js';
 import { listPackEntries, packDirectory } from '../pack.js';
 import { runInit, runInitFromTemplate } from './init.js';
 import { runInstallCommand } from './install.js';
+import { runVisibility } from './lifecycle.js';
 import { readPublishManifest, runPublish } from './publish.js';
 import { runScan } from './scan.js';
 
@@ -161,6 +162,29 @@ describe('agentry publish', () => {
     expect(manifest).toEqual(
       expect.objectContaining({ name: 'fm-skill', version: '1.2.3', kind: 'skill', skills: { base: '^1' } }),
     );
+  });
+
+  it('keeps the visibility set since (agentry visibility) when SKILL.md names none', async () => {
+    const s = sandbox();
+    const dir = join(s.root, 'keep-private');
+    mkdirSync(dir);
+    const write = (version: string) =>
+      writeFileSync(
+        join(dir, 'SKILL.md'),
+        `---\nname: keep-private\ndescription: Stays private once made private.\nversion: ${version}\n---\n\nBody text.\n`,
+      );
+    write('1.0.0');
+    await runPublish(s.context(), dir);
+    expect((await s.context().registry.getArtifact('keep-private')).visibility).toBe('public');
+    await runVisibility(s.context(), 'keep-private', 'private');
+    write('1.1.0');
+    await runPublish(s.context(), dir);
+    const after = await s.context().registry.getArtifact('keep-private');
+    expect(after).toMatchObject({ latestVersion: '1.1.0', visibility: 'private' });
+    // An explicit flag still decides.
+    write('1.2.0');
+    await runPublish(s.context(), dir, { visibility: 'public' });
+    expect((await s.context().registry.getArtifact('keep-private')).visibility).toBe('public');
   });
 
   it('refuses links, a FAIL local scan, a bad manifest and a missing token', async () => {

@@ -67,7 +67,12 @@ const aitkTypes: Record<string, string> = {
 };
 
 /** The manifest as `POST /api/v1/skills` wants it, and which file it came from. */
-export function readPublishManifest(dir: string): { manifest: Record<string, unknown>; source: string } {
+export function readPublishManifest(dir: string): {
+  manifest: Record<string, unknown>;
+  source: string;
+  /** The file named no visibility, so `public` was assumed. */
+  visibilityAssumed?: boolean;
+} {
   const skillPath = join(dir, 'SKILL.md');
   const skill = existsSync(skillPath) ? parseFrontmatter(readFileSync(skillPath, 'utf8')).data : undefined;
   const requires = skill ? readRequires(skill) : {};
@@ -97,6 +102,7 @@ export function readPublishManifest(dir: string): { manifest: Record<string, unk
         ...(Array.isArray(categories) ? { categories } : {}),
       },
       source: 'aitk-artifact.json',
+      visibilityAssumed: rest.visibility === undefined,
     };
   }
   if (skill) {
@@ -117,6 +123,7 @@ export function readPublishManifest(dir: string): { manifest: Record<string, unk
         ...(Object.keys(requires).length > 0 ? { skills: requires } : {}),
       },
       source: 'SKILL.md',
+      visibilityAssumed: skill.visibility === undefined,
     };
   }
   throw new CliError(
@@ -134,7 +141,7 @@ export async function runPublish(
   const root = resolve(ctx.cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new CliError('usage', `${dir} is not a folder`, 'agentry publish [dir]');
-  const { manifest: raw, source } = readPublishManifest(root);
+  const { manifest: raw, source, visibilityAssumed } = readPublishManifest(root);
   if (options.visibility) raw.visibility = options.visibility;
   if (options.scope) {
     const current = String(raw.name ?? '');
@@ -209,6 +216,12 @@ export async function runPublish(
   }
   if (options.dryRun) return result;
   requireToken(ctx);
+  // A new version sets the artifact's visibility; when the files name none, keep the one it has (set
+  // with agentry visibility or on the web) rather than silently making a private artifact public.
+  if (visibilityAssumed && !options.visibility) {
+    const current = await ctx.registry.getArtifact(manifest.name).catch(() => undefined);
+    if (current && current.visibility !== raw.visibility) raw.visibility = current.visibility;
+  }
   ctx.progress?.(`reserving ${manifest.name}@${manifest.version}`);
   const reserved = await ctx.client.request<{ uploadUrl: string; skillId: string; versionId: string }>(
     '/api/v1/skills',

@@ -69,3 +69,38 @@ export async function setDeprecated(db: Kysely<Database>, change: LifecycleChang
   });
   return { name: change.pkg.name, version: row.version, deprecated: message };
 }
+
+export type Visibility = 'public' | 'private' | 'team';
+
+/**
+ * Who may see an artifact: `public`, `private` (its publisher and, for an org's artifact, the org), or
+ * `team` (members of the owning org; a scoped name only). It applies to every version at once, as
+ * `npm access set status=…` does.
+ */
+export async function setVisibility(
+  db: Kysely<Database>,
+  change: Omit<LifecycleChange, 'version'>,
+  visibility: Visibility,
+) {
+  if (visibility === 'team' && !change.pkg.scope) {
+    throw new AgentryError('validation_error', {
+      issues: [{ path: ['visibility'], message: 'Team visibility needs a scoped name (@team/name).' }],
+    });
+  }
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('packages')
+      .set({ visibility, updated_at: sql`now()` })
+      .where('id', '=', change.pkg.id)
+      .execute();
+    await recordAudit(trx, {
+      tenantId: change.tenantId,
+      action: 'package.visibility',
+      actorUserId: change.actorId,
+      targetType: 'package',
+      targetId: change.pkg.id,
+      data: { name: change.pkg.name, from: change.pkg.visibility, to: visibility },
+    });
+  });
+  return { name: change.pkg.name, visibility };
+}

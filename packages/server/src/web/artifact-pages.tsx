@@ -13,7 +13,7 @@ import {
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.js';
 import type { Package, Version } from '../db/schema.js';
-import { requireReadablePackage } from '../domain/access.js';
+import { canWritePackage, requireReadablePackage } from '../domain/access.js';
 import { listFindings, listVisibleVersions, publisherName } from '../domain/catalog.js';
 import { dailyDownloads } from '../domain/downloads.js';
 import { readArtifactFile } from '../domain/files.js';
@@ -31,6 +31,7 @@ import {
   formatCount,
   formatDate,
   formText,
+  managePath,
   type PageContext,
 } from './page-kit.js';
 
@@ -118,12 +119,13 @@ export function artifactPages(deps: AppDeps) {
 
   async function renderArtifact(c: PageContext, pkg: Package, version: Version) {
     const viewer = c.get('principal');
-    const [versions, findings, days, publisher, star] = await Promise.all([
+    const [versions, findings, days, publisher, star, canManage] = await Promise.all([
       listVisibleVersions(deps.db, pkg.id),
       listFindings(deps.db, version.id),
       dailyDownloads(deps.db, pkg.id, 30),
       publisherLink(pkg),
       viewer ? readStar(deps.db, pkg.id, viewer.user.id) : undefined,
+      viewer ? canWritePackage(deps.db, pkg, viewerOf(c)) : false,
     ]);
     const csrf = kit.csrf(c);
     const fileUrl = (path: string) =>
@@ -177,6 +179,11 @@ export function artifactPages(deps: AppDeps) {
               <span>
                 by <a href={publisher.href}>{publisher.name}</a>
               </span>
+              {canManage ? (
+                <a href={managePath(pkg.name)} data-testid="manage-link">
+                  Manage
+                </a>
+              ) : null}
               <form method="post" action={artifactPath(pkg.name, 'star')} class="inline star-form">
                 <input type="hidden" name="csrf" value={csrf} />
                 <input type="hidden" name="starred" value={starred ? 'false' : 'true'} />

@@ -21,6 +21,20 @@ label { display: block; font-weight: 600; margin-top: .9rem; }
 input[type=text], input[type=email], input[type=password] { width: 100%; padding: .5rem .6rem; font: inherit; border: 1px solid var(--muted); border-radius: 6px; background: var(--bg); color: var(--fg); }
 button { font: inherit; padding: .45rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; margin-top: 1rem; }
 form.inline button { margin-top: 0; background: transparent; color: var(--accent); }
+button.secondary, a.button.secondary { background: transparent; color: var(--accent); }
+button.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
+a.button { display: inline-block; padding: .45rem 1rem; border-radius: 6px; border: 1px solid var(--accent); text-decoration: none; margin-top: 1rem; }
+.button-row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: baseline; }
+.row-form { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: 0; }
+.row-form button { margin-top: 0; }
+.row-form input[type=text] { width: auto; min-width: 7rem; flex: 1 1 7rem; }
+@media (max-width: 40rem) {
+  table.stack-table, .stack-table tbody, .stack-table tr, .stack-table td { display: block; }
+  .stack-table thead { display: none; }
+  .stack-table tr { padding: .5rem 0; border-bottom: 1px solid var(--muted); }
+  .stack-table td { border: 0; padding: .2rem 0; }
+  .stack-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+}
 .field-error, .form-error { color: var(--danger); margin: .25rem 0 0; }
 .who { color: var(--muted); }
 .site-footer { color: var(--muted); text-align: center; padding: 2rem 1rem; font-size: .9rem; }

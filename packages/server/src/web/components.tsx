@@ -1,6 +1,6 @@
 /** Pieces several pages share: artifact lists, verdict badges, pagination and the downloads chart. */
 import type { SearchHit } from '../domain/search.js';
-import { artifactPath, formatCount, formatDate } from './page-kit.js';
+import { artifactPath, formatCount, formatDate, managePath } from './page-kit.js';
 
 const verdictClass: Record<string, string> = {
   PASS: 'pass',
@@ -19,7 +19,7 @@ export function VerdictBadge(props: { verdict: string | null; score?: number | n
   );
 }
 
-export function ArtifactList(props: { hits: SearchHit[]; empty: string }) {
+export function ArtifactList(props: { hits: SearchHit[]; empty: string; manage?: boolean }) {
   if (props.hits.length === 0) return <p class="muted">{props.empty}</p>;
   return (
     <ul class="artifact-list">
@@ -33,6 +33,11 @@ export function ArtifactList(props: { hits: SearchHit[]; empty: string }) {
             {hit.visibility !== 'public' ? <span class="tag-private">{hit.visibility}</span> : null}
             {hit.deprecated ? <span class="tag-deprecated">deprecated</span> : null}
             <VerdictBadge verdict={hit.verdict} score={hit.auditScore} />
+            {props.manage ? (
+              <a class="manage-link" href={managePath(hit.name)} aria-label={`Manage ${hit.name}`}>
+                Manage
+              </a>
+            ) : null}
           </div>
           {hit.description ? <p class="artifact-description">{hit.description}</p> : null}
           <p class="artifact-meta">

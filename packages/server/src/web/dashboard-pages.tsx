@@ -111,7 +111,7 @@ export function dashboardPages(deps: AppDeps) {
           Yours and your orgs', in every visibility. Publish with{' '}
           <code>agentry publish{kit.registryFlag(c)}</code>.
         </p>
-        <ArtifactList hits={artifacts} empty="You have not published anything yet." />
+        <ArtifactList hits={artifacts} empty="You have not published anything yet." manage />
       </section>,
     );
   });

@@ -81,6 +81,11 @@ export function artifactPath(name: string, ...rest: string[]): string {
   return ['/artifacts', ...parts, ...rest.map((part) => encodeURIComponent(part))].join('/');
 }
 
+/** The dashboard page where those who may change an artifact yank, deprecate and set its visibility. */
+export function managePath(name: string): string {
+  return artifactPath(name).replace(/^\/artifacts\//, '/dashboard/artifacts/');
+}
+
 /** A file path inside an artifact URL: its slashes stay, each segment is encoded. */
 export function filePathSegments(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');

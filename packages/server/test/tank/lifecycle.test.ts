@@ -180,3 +180,46 @@ describe('who may yank and deprecate', () => {
     await unchanged(privateName);
   });
 });
+
+describe('visibility', () => {
+  const patch = (name: string, token: string | undefined, body: unknown) =>
+    t.request(`/api/v1/skills/${encodeURIComponent(name)}`, {
+      method: 'PATCH',
+      headers: { ...(token ? bearer(token) : {}), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('makes a public artifact private and back; strangers then get 404, the owner still reads it', async () => {
+    const name = await publishPackage(['1.0.0']);
+    const res = await patch(name, owner.token, { visibility: 'private' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name, visibility: 'private' });
+    expect((await t.request(`/api/v1/skills/${name}`)).status).toBe(404);
+    expect((await read<{ visibility: string }>(name)).visibility).toBe('private');
+    const audit = await t.deps.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('action', '=', 'package.visibility')
+      .execute();
+    expect(audit.map((row) => row.data)).toContainEqual(expect.objectContaining({ name, to: 'private' }));
+    expect((await patch(name, owner.token, { visibility: 'public' })).status).toBe(200);
+    expect((await t.request(`/api/v1/skills/${name}`)).status).toBe(200);
+  });
+
+  it('refuses team for an unscoped name and a bad value with 422, changing nothing', async () => {
+    const name = await publishPackage(['1.0.0']);
+    for (const body of [{ visibility: 'team' }, { visibility: 'secret' }, {}]) {
+      const res = await patch(name, owner.token, body);
+      expect(res.status).toBe(422);
+    }
+    expect((await read<{ visibility: string }>(name)).visibility).toBe('public');
+  });
+
+  it('401 without a token, 403 for a read-only token or another user, before validation', async () => {
+    const name = await publishPackage(['1.0.0']);
+    const other = await createTestUser(t.deps, t.defaultTenantId);
+    expect((await patch(name, undefined, { visibility: 'nope' })).status).toBe(401);
+    expect((await patch(name, other.token, { visibility: 'private' })).status).toBe(403);
+    expect((await read<{ visibility: string }>(name)).visibility).toBe('public');
+  });
+});

@@ -1,12 +1,15 @@
-/** Yank and deprecate versions: `POST`/`DELETE /api/v1/skills/:name/:version/(yank|deprecate)`. */
+/**
+ * Yank and deprecate versions: `POST`/`DELETE /api/v1/skills/:name/:version/(yank|deprecate)`; change an
+ * artifact's visibility: `PATCH /api/v1/skills/:name`.
+ */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import { requireWritablePackage } from '../../domain/access.js';
-import { setDeprecated, setYanked } from '../../domain/lifecycle.js';
+import { setDeprecated, setVisibility, setYanked } from '../../domain/lifecycle.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
-import { jsonContent, tankErrors, VersionParams } from './schemas.js';
+import { jsonContent, NameParam, tankErrors, VersionParams } from './schemas.js';
 
 const Yanked = z.object({ name: z.string(), version: z.string(), yanked: z.boolean() }).openapi('YankState');
 const Deprecated = z
@@ -62,14 +65,42 @@ const undeprecate = createRoute({
   responses: { 200: jsonContent(Deprecated, 'Not deprecated'), ...tankErrors(401, 403, 404, 429) },
 });
 
+const VisibilityState = z
+  .object({ name: z.string(), visibility: z.enum(['public', 'private', 'team']) })
+  .openapi('VisibilityState');
+const changeVisibility = createRoute({
+  method: 'patch',
+  path: '/api/v1/skills/{name}',
+  tags: ['skills'],
+  summary: "Change an artifact's visibility (every version): public, private, or team (scoped names only)",
+  ...requiresAuth('skills:publish'),
+  request: {
+    params: NameParam,
+    body: {
+      required: true,
+      content: {
+        'application/json': { schema: z.object({ visibility: z.enum(['public', 'private', 'team']) }) },
+      },
+    },
+  },
+  responses: {
+    200: jsonContent(VisibilityState, 'The new visibility'),
+    ...tankErrors(400, 401, 403, 404, 422, 429),
+  },
+});
+
 export function tankLifecycleRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  const change = async (c: Parameters<typeof viewerOf>[0], name: string, version: string) => {
+  const target = async (c: Parameters<typeof viewerOf>[0], name: string) => {
     const principal = requireScope(c, 'skills:publish');
     const tenantId = c.get('tenant').id;
     const pkg = await requireWritablePackage(deps.db, tenantId, name, viewerOf(c));
-    return { tenantId, pkg, version, actorId: principal.user.id };
+    return { tenantId, pkg, actorId: principal.user.id };
   };
+  const change = async (c: Parameters<typeof viewerOf>[0], name: string, version: string) => ({
+    ...(await target(c, name)),
+    version,
+  });
   app.openapi(yank, async (c) => {
     const { name, version } = c.req.valid('param');
     // The body is optional: a bare POST yanks without a reason.
@@ -91,6 +122,10 @@ export function tankLifecycleRoutes(deps: AppDeps) {
   app.openapi(undeprecate, async (c) => {
     const { name, version } = c.req.valid('param');
     return c.json(await setDeprecated(deps.db, await change(c, name, version), null), 200);
+  });
+  app.openapi(changeVisibility, async (c) => {
+    const { name } = c.req.valid('param');
+    return c.json(await setVisibility(deps.db, await target(c, name), c.req.valid('json').visibility), 200);
   });
   return app;
 }
