@@ -195,6 +195,58 @@ function clusterTests(redisUrl: string, database: () => Promise<SharedDatabase>)
       expect(await file.text()).toBe(skillFiles(name)['SKILL.md']);
     }
   });
+
+  it('a yank on one process is seen by the other within a second (cache invalidation by NOTIFY)', async () => {
+    const token = await newToken(a, 'yank');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const name = 'cluster-yanked';
+    const tarball = await makeTarball(skillFiles(name));
+    const init = await fetch(`${a.url}/api/v1/skills`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        manifest: {
+          name,
+          version: '1.0.0',
+          description: 'Yanked on a.',
+          visibility: 'public',
+          permissions: {},
+        },
+      }),
+    });
+    expect(init.status).toBe(201);
+    const { uploadUrl, skillId, versionId } = (await init.json()) as Record<string, string>;
+    expect((await fetch(String(uploadUrl), { method: 'PUT', body: new Uint8Array(tarball) })).status).toBe(
+      200,
+    );
+    const integrity = `sha512-${createHash('sha512').update(tarball).digest('base64')}`;
+    const confirm = await fetch(`${a.url}/api/v1/skills/confirm`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ skillId, versionId, integrity }),
+    });
+    expect(confirm.status).toBe(200);
+
+    const detailOnB = async () =>
+      (await (await fetch(`${b.url}/api/v1/skills/${name}/1.0.0`)).json()) as { yanked: boolean };
+    // Warm b's cache: the second read is served from it.
+    expect((await detailOnB()).yanked).toBe(false);
+    expect((await detailOnB()).yanked).toBe(false);
+
+    const yank = await fetch(`${a.url}/api/v1/skills/${name}/1.0.0/yank`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ reason: 'cluster test' }),
+    });
+    expect(yank.status).toBe(200);
+    const deadline = Date.now() + 1000;
+    let seen = false;
+    while (!seen && Date.now() < deadline) {
+      seen = (await detailOnB()).yanked;
+      if (!seen) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(seen).toBe(true);
+  });
 }
 
 describeWithService(

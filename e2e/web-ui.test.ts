@@ -146,7 +146,8 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    admin = await startAdminServer();
+    // Download counts are written in batches: the shortest interval, so the chart test waits little.
+    admin = await startAdminServer({ DOWNLOAD_FLUSH_SECONDS: '1' });
     base = admin.server.url;
     browser = await chromium.launch({
       executablePath,
@@ -210,6 +211,15 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
       downloadUrl: string;
     };
     expect((await fetch(detail.downloadUrl)).status).toBe(200);
+    // Counted in memory, written within DOWNLOAD_FLUSH_SECONDS: wait (bounded) until it is.
+    const countDeadline = Date.now() + 15_000;
+    let counted = 0;
+    while (counted === 0 && Date.now() < countDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const meta = await fetch(`${base}/api/v1/skills/journey-skill`);
+      counted = ((await meta.json()) as { downloads: number }).downloads;
+    }
+    expect(counted).toBe(1);
 
     const artifact = await page.goto(`${base}/artifacts/journey-skill`);
     expect(artifact?.status()).toBe(200);

@@ -10,9 +10,12 @@ import type { AppDeps } from '../packages/server/src/app-deps.js';
 import { createFsStore } from '../packages/server/src/blobs/fs-store.js';
 import { type Config, loadConfig } from '../packages/server/src/config.js';
 import { createApiToken } from '../packages/server/src/domain/api-tokens.js';
+import { createDownloadCounter } from '../packages/server/src/domain/downloads.js';
+import { listenForInvalidations } from '../packages/server/src/domain/hot-reads.js';
 import { createTenantCache, ensureTenant } from '../packages/server/src/domain/tenants.js';
 import { createUser, setTenantRole } from '../packages/server/src/domain/users.js';
 import type { Embedder } from '../packages/server/src/embedders/embedder.js';
+import { createHotCache } from '../packages/server/src/hot-cache.js';
 import { createMetrics } from '../packages/server/src/metrics.js';
 import { createRateLimiter, type RateLimiter } from '../packages/server/src/rate-limits.js';
 import { createScanPool } from '../packages/server/src/scanning/scan-pool.js';
@@ -45,6 +48,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const tenant = await ensureTenant(database.db, config.defaultTenant, 'Default');
+  // The production read cache and its invalidation, so every test exercises them.
+  const cache = createHotCache({ maxEntries: config.hotCacheEntries, maxBytes: config.hotCacheMb * 1048576 });
+  const invalidations = await listenForInvalidations(database, cache);
   const deps: AppDeps = {
     config,
     db: database.db,
@@ -62,6 +68,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     tenants: createTenantCache(database.db, 0),
     scanner: createScanPool({ size: 1, timeoutMs: config.scanTimeoutMs, knownMalicious: [] }),
     embedder: options.embedder,
+    cache,
+    cacheSync: () => invalidations.sync(),
+    // Tests call deps.downloads.flush() before reading counts; the timer never fires in a test's time.
+    downloads: createDownloadCounter(database.db, { flushMs: 3_600_000 }),
   };
   const app = createApp(deps);
   return {
@@ -72,6 +82,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     request: (path, init) => Promise.resolve(app.request(new URL(path, config.publicUrl).toString(), init)),
     close: async () => {
       await deps.scanner.close();
+      await deps.downloads.close();
+      await invalidations.close();
       await database.close();
     },
   };

@@ -78,6 +78,16 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestContext(deps.logger, deps.metrics, deps.config.trustProxy));
   app.use(securityHeaders());
+  // A write answered here is followed by reads that see it: before answering, wait until this process
+  // has heard the cache invalidations it caused (immediate on PGlite; one round trip on PostgreSQL).
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return;
+    await deps.cacheSync().catch((error: unknown) => {
+      deps.cache.clear();
+      deps.logger.warn({ err: error }, 'cache invalidations not confirmed: cache cleared');
+    });
+  });
   const jsonBodyLimit = bodyLimit({
     maxSize: 1024 * 1024,
     onError: () => {

@@ -395,6 +395,34 @@ export const configKeys = {
     description: 'Take the client address from `X-Forwarded-For` (only behind a reverse proxy you control).',
     parse: boolean,
   },
+  downloadFlushSeconds: {
+    env: 'DOWNLOAD_FLUSH_SECONDS',
+    default: '5',
+    description:
+      'Download counts are summed in memory and written in one statement this often (and at shutdown); a crash loses at most this many seconds of counts.',
+    parse: integer(1, 3600),
+  },
+  hotCacheEntries: {
+    env: 'HOT_CACHE_ENTRIES',
+    default: '20000',
+    description:
+      'Most answers (package rows, version lookups, rendered metadata) the in-process read cache holds; `0` turns the cache off.',
+    parse: integer(0, 10_000_000),
+  },
+  hotCacheMb: {
+    env: 'HOT_CACHE_MB',
+    default: '64',
+    description:
+      'Most memory, in MiB, the in-process read cache holds, tarball bytes served from memory included.',
+    parse: integer(0, 65_536),
+  },
+  hotCacheTarballKb: {
+    env: 'HOT_CACHE_TARBALL_KB',
+    default: '256',
+    description:
+      'Tarballs up to this size (KiB) are kept in the read cache and served from memory; larger ones stream from the blob store. `0` never keeps bytes.',
+    parse: integer(0, 1_048_576),
+  },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',
     default: '10000',

@@ -17,14 +17,16 @@ import { lockDataDir } from './data-dir-lock.js';
 import { openDatabase } from './db/open.js';
 import { ensureAdminToken } from './domain/admin-bootstrap.js';
 import { deleteExpiredDeviceLogins } from './domain/device-auth.js';
-import { refreshWeeklyDownloads } from './domain/downloads.js';
+import { createDownloadCounter, refreshWeeklyDownloads } from './domain/downloads.js';
 import { backfillEmbeddings, ensureEmbeddingStore } from './domain/embeddings.js';
+import { listenForInvalidations } from './domain/hot-reads.js';
 import { deleteFinishedJobs, startJobWorker } from './domain/jobs.js';
 import { webhookJobHandler, webhookJobKind } from './domain/notifications.js';
 import { sweepStalePublishes } from './domain/publish.js';
 import { deleteExpiredSessions } from './domain/sessions.js';
 import { createTenantCache, ensureTenant } from './domain/tenants.js';
 import { createEmbedder } from './embedders/index.js';
+import { createHotCache } from './hot-cache.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limits.js';
 import { readExtraMalicious } from './scanning/known-malicious.js';
@@ -95,6 +97,22 @@ export async function startServer(config: Config, logger = createLogger(config))
     if (config.adminToken) await ensureAdminToken(database.db, tenant.id, config.adminToken);
     const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
     if (redis) cleanups.push(async () => void (await redis.quit()));
+    const cache = createHotCache({
+      maxEntries: config.hotCacheEntries,
+      maxBytes: config.hotCacheMb * 1024 * 1024,
+    });
+    const invalidations = await listenForInvalidations(database, cache, logger);
+    cleanups.push(() => invalidations.close());
+    const downloads = createDownloadCounter(database.db, {
+      flushMs: config.downloadFlushSeconds * 1000,
+      onError: (error) => logger.warn({ err: error }, 'writing download counts failed; retrying'),
+    });
+    // Registered after the database, so it runs before the database closes (cleanups run in reverse).
+    cleanups.push(() =>
+      downloads.close().catch((error: unknown) => {
+        logger.error({ err: error, lost: downloads.pending() }, 'download counts lost at shutdown');
+      }),
+    );
 
     // Listen first, so PORT=0 can pick a port before URLs are built from it; requests that arrive
     // before the app is ready get 503.
@@ -132,6 +150,9 @@ export async function startServer(config: Config, logger = createLogger(config))
       metrics: createMetrics(),
       tenants: createTenantCache(database.db),
       scanner,
+      cache,
+      cacheSync: () => invalidations.sync(),
+      downloads,
       embedder,
     };
     // Background jobs (webhook deliveries) from the shared jobs table; stopped before the database closes.

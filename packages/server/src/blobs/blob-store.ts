@@ -12,6 +12,12 @@ export interface BlobInfo {
   etag: string;
 }
 
+/** Inclusive offsets, as in an HTTP Range header. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface UploadUrlOptions {
   expiresInSeconds: number;
   maxBytes: number;
@@ -32,8 +38,8 @@ export interface BlobStore {
     body: Buffer | Readable,
     options?: { maxBytes?: number; contentType?: string },
   ): Promise<BlobInfo>;
-  /** The bytes, or undefined when the key does not exist. */
-  get(key: string): Promise<Readable | undefined>;
+  /** The bytes (or the inclusive byte range asked for), or undefined when the key does not exist. */
+  get(key: string, range?: ByteRange): Promise<Readable | undefined>;
   head(key: string): Promise<BlobInfo | undefined>;
   delete(key: string): Promise<void>;
   createUploadUrl(key: string, options: UploadUrlOptions): Promise<string>;

@@ -74,7 +74,7 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
       if (!info) throw new Error(`blob ${key} vanished after write`);
       return info;
     },
-    async get(key) {
+    async get(key, range) {
       const path = pathOf(key);
       const handle = await open(path, 'r').catch((error: unknown) => {
         if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR') || isCode(error, 'EISDIR')) return undefined;
@@ -86,7 +86,7 @@ export function createFsStore(options: FsStoreOptions): BlobStore {
         await handle.close();
         return undefined;
       }
-      return handle.createReadStream();
+      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
     },
     head,
     async delete(key) {

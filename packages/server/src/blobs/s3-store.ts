@@ -129,9 +129,15 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
       }
     },
 
-    async get(key) {
+    async get(key, range) {
       const result = await unlessMissing(
-        client.send(new GetObjectCommand({ Bucket: bucket, Key: toObjectKey(key) })),
+        client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: toObjectKey(key),
+            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+          }),
+        ),
       );
       if (!result) return undefined;
       // In Node the SDK's body is an http.IncomingMessage; anything else means a misconfigured handler.

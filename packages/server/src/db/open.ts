@@ -12,6 +12,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
+import { type Listener, type ListenHandlers, listenOnPglite, listenOnPostgres } from './notifications.js';
 import type { Database } from './schema.js';
 
 // Timestamps stay Date objects (1184 timestamptz), int8 counts become numbers: our counters stay far
@@ -29,6 +30,8 @@ export interface DatabaseHandle {
   vector: boolean;
   /** Migrations applied while opening (empty when the schema was current). */
   applied: string[];
+  /** LISTEN on a channel (PGlite in-process; PostgreSQL on a connection of its own). */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   close(): Promise<void>;
 }
 
@@ -76,7 +79,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   try {
     const vectorEnabled = await enableVector(db);
     const applied = options.migrate === false ? [] : await migrateToLatest(db);
-    return { db, kind: pglite ? 'pglite' : 'postgres', vector: vectorEnabled, applied, close };
+    const listen = (channel: string, handlers: ListenHandlers) =>
+      pglite
+        ? listenOnPglite(pglite, channel, handlers)
+        : listenOnPostgres(options.databaseUrl ?? '', channel, handlers);
+    return { db, kind: pglite ? 'pglite' : 'postgres', vector: vectorEnabled, applied, listen, close };
   } catch (error) {
     await close().catch(() => {});
     throw error;

@@ -2,25 +2,107 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 
-export async function recordDownload(
+/**
+ * Download counting off the request path: a download adds one to a counter in memory, and the counters
+ * are written every few seconds in one statement (and at shutdown). Each process writes only its own
+ * increments, so several processes on one database add up. A crash loses at most one interval of counts.
+ */
+export interface DownloadCounter {
+  record(packageId: string, versionId: string): void;
+  /** Writes what is pending now; on failure the counts stay pending for the next attempt. */
+  flush(): Promise<void>;
+  /** Stops the timer and writes what is pending (the graceful shutdown calls it). */
+  close(): Promise<void>;
+  pending(): number;
+}
+
+interface Pending {
+  packageId: string;
+  versionId: string;
+  day: string;
+  count: number;
+}
+
+// Four parameters a row: far below PostgreSQL's 65,535 per statement.
+const flushChunk = 5000;
+
+export function createDownloadCounter(
   db: Kysely<Database>,
-  packageId: string,
-  versionId: string,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('downloads_daily')
-      .values({ version_id: versionId, package_id: packageId, day: sql<string>`CURRENT_DATE`, count: 1 })
-      .onConflict((oc) =>
-        oc.columns(['version_id', 'day']).doUpdateSet({ count: sql`downloads_daily.count + 1` }),
+  options: { flushMs: number; onError?: (error: unknown) => void; now?: () => Date },
+): DownloadCounter {
+  let pending = new Map<string, Pending>();
+  const now = options.now ?? (() => new Date());
+
+  const write = async (rows: Pending[]) => {
+    const values = sql.join(
+      rows.map(
+        (row) =>
+          sql`(${row.versionId}::uuid, ${row.packageId}::uuid, ${row.day}::date, ${row.count}::bigint)`,
+      ),
+    );
+    // One statement: the daily buckets and the package totals move together. A version deleted since
+    // its download is skipped rather than failing the whole batch.
+    await sql`
+      WITH batch (version_id, package_id, day, n) AS (VALUES ${values}),
+      kept AS (SELECT b.* FROM batch b JOIN versions v ON v.id = b.version_id),
+      daily AS (
+        INSERT INTO downloads_daily (version_id, package_id, day, count)
+        SELECT version_id, package_id, day, n FROM kept
+        ON CONFLICT (version_id, day) DO UPDATE SET count = downloads_daily.count + EXCLUDED.count
       )
-      .execute();
-    await trx
-      .updateTable('packages')
-      .set({ downloads_total: sql`downloads_total + 1`, downloads_7d: sql`downloads_7d + 1` })
-      .where('id', '=', packageId)
-      .execute();
-  });
+      UPDATE packages p SET downloads_total = p.downloads_total + s.n, downloads_7d = p.downloads_7d + s.n
+      FROM (SELECT package_id, sum(n) AS n FROM kept GROUP BY package_id) s
+      WHERE p.id = s.package_id`.execute(db);
+  };
+
+  const flushNow = async () => {
+    if (pending.size === 0) return;
+    const batch = pending;
+    pending = new Map();
+    const rows = [...batch.values()];
+    for (let i = 0; i < rows.length; i += flushChunk) {
+      const chunk = rows.slice(i, i + flushChunk);
+      try {
+        await write(chunk);
+      } catch (error) {
+        // Put the unwritten counts back (merged with any that arrived meanwhile) for the next attempt.
+        for (const row of rows.slice(i)) add(row.packageId, row.versionId, row.day, row.count);
+        throw error;
+      }
+    }
+  };
+
+  const add = (packageId: string, versionId: string, day: string, count: number) => {
+    const key = `${versionId}|${day}`;
+    const row = pending.get(key);
+    if (row) row.count += count;
+    else pending.set(key, { packageId, versionId, day, count });
+  };
+
+  // One flush at a time: a call during a flush runs after it, writing what arrived since.
+  let chain = Promise.resolve();
+  const flush = () => {
+    const run = chain.then(flushNow);
+    chain = run.catch(() => {});
+    return run;
+  };
+
+  const timer = setInterval(() => {
+    flush().catch((error: unknown) => options.onError?.(error));
+  }, options.flushMs);
+  timer.unref();
+
+  return {
+    record(packageId, versionId) {
+      add(packageId, versionId, now().toISOString().slice(0, 10), 1);
+    },
+    flush,
+    async close() {
+      clearInterval(timer);
+      await flush();
+    },
+    pending: () => [...pending.values()].reduce((sum, row) => sum + row.count, 0),
+  };
 }
 
 /** Downloads in the last `days` days (today included), for a version or a whole package. */

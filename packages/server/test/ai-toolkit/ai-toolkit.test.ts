@@ -186,6 +186,7 @@ describe('AI Toolkit artifacts and versions', () => {
       computeIntegrity(tarball),
     );
 
+    await t.deps.downloads.flush();
     const stats = await call('GET', `${base}/stats`);
     expect(stats.status, JSON.stringify(stats.body)).toBe(200);
     expect(stats.body.total_downloads).toBe(1);

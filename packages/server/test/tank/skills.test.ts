@@ -225,6 +225,7 @@ describe('download counts', () => {
     const name = uniqueName('counted');
     await publishAll(name, ['1.0.0']);
     const { downloadUrl } = await getJson<VersionDetail>(`/api/v1/skills/${name}/1.0.0`);
+    await t.deps.downloads.flush(); // earlier tests' downloads
     let etag = '';
     for (let i = 0; i < 3; i++) {
       const res = await t.request(localPath(downloadUrl));
@@ -233,6 +234,10 @@ describe('download counts', () => {
     }
     const cached = await t.request(localPath(downloadUrl), { headers: { 'If-None-Match': etag } });
     expect(cached.status).toBe(304);
+    // Counts are summed in memory and written in batches; the answers above are cached and must follow.
+    expect(t.deps.downloads.pending()).toBe(3);
+    await t.deps.downloads.flush();
+    expect(t.deps.downloads.pending()).toBe(0);
     expect((await getJson<VersionDetail>(`/api/v1/skills/${name}/1.0.0`)).downloads).toBe(3);
     expect((await getJson<Skill>(`/api/v1/skills/${name}`)).downloads).toBe(3);
   });

@@ -6,10 +6,11 @@ import { AgentryError, type Manifest, manifestSchema, readArchive } from '@agent
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../../app-deps.js';
-import { recordDownload } from '../../domain/downloads.js';
+import { canReadPackage } from '../../domain/access.js';
+import { cached } from '../../domain/hot-reads.js';
 import { publishArchive, publishDepsOf } from '../../domain/publish.js';
-import { readBlob } from '../../domain/versions.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
+import { serveTarball } from '../../http/conditional.js';
 import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
 import { aitkErrors, json, resolveArtifact, ScopeName } from './common.js';
@@ -52,6 +53,9 @@ const download = createRoute({
       description: 'The gzipped tarball',
       content: { 'application/gzip': { schema: z.string().openapi({ format: 'binary' }) } },
     },
+    206: { description: 'The byte range asked for with Range' },
+    304: { description: 'Not modified: If-None-Match holds the ETag (the integrity)' },
+    416: { description: 'The Range asked for lies beyond the tarball' },
     ...aitkErrors(404, 429),
   },
 });
@@ -177,22 +181,32 @@ export function aitkVersionRoutes(deps: AppDeps) {
 
   app.openapi(download, async (c) => {
     const { scope, name, version } = c.req.valid('param');
-    const found = await resolveArtifact(deps.db, c.get('tenant').id, scope, name, viewerOf(c));
-    const row = await deps.db
-      .selectFrom('versions')
-      .select(['id', 'blob_key', 'integrity'])
-      .where('package_id', '=', found.pkg.id)
-      .where('version', '=', version)
-      .where('status', 'in', ['published', 'yanked'])
-      .executeTakeFirst();
-    if (!row) throw new AgentryError('not_found', { message: `${scope}/${name} has no version ${version}.` });
-    const bytes = await readBlob(deps.blobs, row.blob_key, deps.config.maxUploadBytes);
-    if (!bytes) throw new AgentryError('not_found');
-    await recordDownload(deps.db, found.pkg.id, row.id);
-    c.header('Content-Type', 'application/gzip');
-    c.header('Content-Disposition', `attachment; filename="${name}-${version}.tgz"`);
-    if (row.integrity) c.header('ETag', `"${row.integrity}"`);
-    return c.body(new Uint8Array(bytes), 200);
+    const tenantId = c.get('tenant').id;
+    const viewer = viewerOf(c);
+    // Cached: the package row and the version's blob facts. The access check runs on every request.
+    const found = await cached(deps.cache, `aitk:${tenantId}:${scope}/${name}@${version}`, async () => {
+      const { pkg } = await resolveArtifact(deps.db, tenantId, scope, name, viewer);
+      const row = await deps.db
+        .selectFrom('versions')
+        .select(['id', 'blob_key', 'integrity', 'size_bytes'])
+        .where('package_id', '=', pkg.id)
+        .where('version', '=', version)
+        .where('status', 'in', ['published', 'yanked'])
+        .executeTakeFirst();
+      return row && { tag: pkg.id, value: { pkg, row } };
+    });
+    if (!found || !(await canReadPackage(deps.db, found.pkg, viewer))) {
+      throw new AgentryError('not_found', { message: `${scope}/${name} has no version ${version}.` });
+    }
+    const { pkg, row } = found;
+    return serveTarball(c, deps, {
+      blobKey: row.blob_key,
+      integrity: row.integrity,
+      size: row.size_bytes,
+      cacheControl: pkg.visibility === 'public' ? 'public, max-age=31536000, immutable' : 'private, no-cache',
+      contentDisposition: `attachment; filename="${name}-${version}.tgz"`,
+      onServe: () => deps.downloads.record(pkg.id, row.id),
+    });
   });
   return app;
 }

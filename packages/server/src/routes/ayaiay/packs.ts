@@ -4,6 +4,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import { canReadPackage } from '../../domain/access.js';
 import { listVisibleVersions } from '../../domain/catalog.js';
+import { cached } from '../../domain/hot-reads.js';
 import { findOrgById } from '../../domain/orgs.js';
 import { findPackRows, importPack, listMyPackIds, packContents, packStats } from '../../domain/packs.js';
 import { publishDepsOf } from '../../domain/publish.js';
@@ -245,16 +246,22 @@ export function ayaiayPackRoutes(deps: AppDeps) {
   app.openapi(routes.version, async (c) => {
     const { pack_id, version } = c.req.valid('param');
     const { row } = await readablePack(c, pack_id);
-    const found = (await listVisibleVersions(deps.db, row.id)).find((v) => v.version === version);
-    if (!found)
-      throw new AgentryError('version_not_found', { message: `Pack ${row.name} has no version ${version}` });
-    const contents = await packContents(
-      { db: deps.db, blobs: deps.blobs, maxUploadBytes: deps.config.maxUploadBytes },
-      found,
-      row.name.replace(/^@[^/]+\//, ''),
-    );
-    const { changelog: _c, created_at: _d, ...head } = versionView(row.id, found);
-    return c.json({ ...head, ...contents }, 200);
+    // The answer unpacks the tarball: cached until the pack changes (the access check above runs every time).
+    const answer = await cached(deps.cache, `ayaiay:version:${row.id}:${version}`, async () => {
+      const found = (await listVisibleVersions(deps.db, row.id)).find((v) => v.version === version);
+      if (!found)
+        throw new AgentryError('version_not_found', {
+          message: `Pack ${row.name} has no version ${version}`,
+        });
+      const contents = await packContents(
+        { db: deps.db, blobs: deps.blobs, maxUploadBytes: deps.config.maxUploadBytes },
+        found,
+        row.name.replace(/^@[^/]+\//, ''),
+      );
+      const { changelog: _c, created_at: _d, ...head } = versionView(row.id, found);
+      return { tag: row.id, value: { ...head, ...contents } };
+    });
+    return c.json(answer as NonNullable<typeof answer>, 200);
   });
 
   app.openapi(routes.import, async (c) => {

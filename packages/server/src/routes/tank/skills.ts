@@ -2,15 +2,17 @@
 import { AgentryError } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
-import { requireReadablePackage } from '../../domain/access.js';
+import type { Package } from '../../db/schema.js';
 import { listFindings, listVisibleVersions, publisherName } from '../../domain/catalog.js';
 import { countRecentDownloads } from '../../domain/downloads.js';
 import { readArtifactFile } from '../../domain/files.js';
+import { cached, requireReadablePackageCached } from '../../domain/hot-reads.js';
 import { findVisibleVersion } from '../../domain/versions.js';
 import { viewerOf } from '../../http/auth.js';
+import { etagOf, notModified } from '../../http/conditional.js';
 import type { AppEnv } from '../../http/context.js';
 import { jsonContent, NameParam, tankErrors, VersionParams } from './schemas.js';
-import { buildDownloadUrl } from './tarballs.js';
+import { buildDownloadUrl, downloadUrlExpiry } from './tarballs.js';
 
 const Skill = z
   .object({
@@ -84,13 +86,15 @@ const VersionDetail = z
   })
   .openapi('VersionDetail');
 
+const notModifiedResponse = { description: 'Not modified: the ETag sent in If-None-Match still matches' };
+
 const getSkill = createRoute({
   method: 'get',
   path: '/api/v1/skills/{name}',
   tags: ['skills'],
   summary: 'Artifact metadata and its latest version',
   request: { params: NameParam },
-  responses: { 200: jsonContent(Skill, 'Metadata'), ...tankErrors(401, 404, 429) },
+  responses: { 200: jsonContent(Skill, 'Metadata'), 304: notModifiedResponse, ...tankErrors(401, 404, 429) },
 });
 
 const getVersions = createRoute({
@@ -101,6 +105,7 @@ const getVersions = createRoute({
   request: { params: NameParam },
   responses: {
     200: jsonContent(z.object({ name: z.string(), versions: z.array(VersionSummary) }), 'Versions'),
+    304: notModifiedResponse,
     ...tankErrors(401, 404, 429),
   },
 });
@@ -111,7 +116,11 @@ const getVersion = createRoute({
   tags: ['skills'],
   summary: 'One version: permissions, scan results, integrity and a download URL valid for one hour',
   request: { params: VersionParams },
-  responses: { 200: jsonContent(VersionDetail, 'Version'), ...tankErrors(401, 404, 429) },
+  responses: {
+    200: jsonContent(VersionDetail, 'Version'),
+    304: notModifiedResponse,
+    ...tankErrors(401, 404, 429),
+  },
 });
 
 /** Tank's `auditStatus` vocabulary over our scan status (its CLI shows a score only when `completed`). */
@@ -123,13 +132,20 @@ function auditStatusOf(status: string | null): string {
 export function tankSkillRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   const readable = (c: Parameters<typeof viewerOf>[0], name: string) =>
-    requireReadablePackage(deps.db, c.get('tenant').id, name, viewerOf(c));
+    requireReadablePackageCached(deps, c.get('tenant').id, name, viewerOf(c));
+  // The rendered answer of a package, cached under its id until the package changes (any change to its
+  // row, versions or findings; download and star counts included, so they lag by one flush at most).
+  const render = async <T>(key: string, pkg: Package, build: () => Promise<T>) =>
+    (await cached(deps.cache, key, async () => {
+      const value = await build();
+      return { tag: pkg.id, value: { value, etag: etagOf(JSON.stringify(value)) } };
+    })) as { value: T; etag: string };
 
   app.openapi(getSkill, async (c) => {
     const pkg = await readable(c, c.req.valid('param').name);
-    const publisher = await publisherName(deps.db, pkg);
-    return c.json(
-      {
+    const answer = await render(`skill:${pkg.id}`, pkg, async () => {
+      const publisher = await publisherName(deps.db, pkg);
+      return {
         name: pkg.name,
         description: pkg.description,
         visibility: pkg.visibility,
@@ -142,16 +158,17 @@ export function tankSkillRoutes(deps: AppDeps) {
         repository: pkg.repository,
         createdAt: pkg.created_at.toISOString(),
         updatedAt: pkg.updated_at.toISOString(),
-      },
-      200,
-    );
+      };
+    });
+    if (notModified(c, answer.etag, pkg.visibility === 'public')) return c.body(null, 304);
+    return c.json(answer.value, 200);
   });
 
   app.openapi(getVersions, async (c) => {
     const pkg = await readable(c, c.req.valid('param').name);
-    const versions = await listVisibleVersions(deps.db, pkg.id);
-    return c.json(
-      {
+    const answer = await render(`versions:${pkg.id}`, pkg, async () => {
+      const versions = await listVisibleVersions(deps.db, pkg.id);
+      return {
         name: pkg.name,
         versions: versions.map((v) => ({
           version: v.version,
@@ -162,23 +179,26 @@ export function tankSkillRoutes(deps: AppDeps) {
           yanked: v.status === 'yanked',
           deprecated: v.deprecated_message,
         })),
-      },
-      200,
-    );
+      };
+    });
+    if (notModified(c, answer.etag, pkg.visibility === 'public')) return c.body(null, 304);
+    return c.json(answer.value, 200);
   });
 
   app.openapi(getVersion, async (c) => {
     const { name, version } = c.req.valid('param');
     const pkg = await readable(c, name);
-    const row = await findVisibleVersion(deps.db, pkg.id, version);
-    if (!row) throw new AgentryError('not_found', { message: `${name}@${version} does not exist.` });
-    const [findings, downloads] = await Promise.all([
-      listFindings(deps.db, row.id),
-      countRecentDownloads(deps.db, { versionId: row.id }),
-    ]);
-    const manifest = row.manifest as { repository?: string };
-    return c.json(
-      {
+    // The download URL inside changes every five minutes (downloadUrlExpiry), so is the cache key.
+    const expiresAt = downloadUrlExpiry();
+    const answer = await render(`version:${pkg.id}:${version}:${expiresAt}`, pkg, async () => {
+      const row = await findVisibleVersion(deps.db, pkg.id, version);
+      if (!row) throw new AgentryError('not_found', { message: `${name}@${version} does not exist.` });
+      const [findings, downloads] = await Promise.all([
+        listFindings(deps.db, row.id),
+        countRecentDownloads(deps.db, { versionId: row.id }),
+      ]);
+      const manifest = row.manifest as { repository?: string };
+      return {
         name: pkg.name,
         version: row.version,
         description: row.description,
@@ -201,15 +221,17 @@ export function tankSkillRoutes(deps: AppDeps) {
           deps,
           row.id,
           `${pkg.name.replace(/^@/, '').replace('/', '-')}-${row.version}.tgz`,
+          expiresAt,
         ),
         downloads,
         publishedAt: row.published_at?.toISOString() ?? null,
         yanked: row.status === 'yanked',
         yankReason: row.yank_reason,
         deprecated: row.deprecated_message,
-      },
-      200,
-    );
+      };
+    });
+    if (notModified(c, answer.etag, pkg.visibility === 'public')) return c.body(null, 304);
+    return c.json(answer.value, 200);
   });
 
   // Documented by hand in the registry below: the path parameter spans slashes, which the route
