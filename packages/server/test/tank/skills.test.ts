@@ -237,6 +237,7 @@ describe('download counts', () => {
     // Counts are summed in memory and written in batches; the answers above are cached and must follow.
     expect(t.deps.downloads.pending()).toBe(3);
     await t.deps.downloads.flush();
+    await t.deps.cacheSync(); // the flush's invalidations (immediate on PGlite, a notification on PostgreSQL)
     expect(t.deps.downloads.pending()).toBe(0);
     expect((await getJson<VersionDetail>(`/api/v1/skills/${name}/1.0.0`)).downloads).toBe(3);
     expect((await getJson<Skill>(`/api/v1/skills/${name}`)).downloads).toBe(3);
