@@ -159,7 +159,7 @@ describe('agentry-server', () => {
     expect(who.code).toBe(0);
     expect(JSON.parse(who.stdout)).toMatchObject({
       username: 'admin',
-      scopes: ['skills:admin', 'skills:publish', 'skills:read'],
+      scopes: ['skills:admin', 'skills:publish', 'skills:read', 'tenant:admin'],
     });
     const bad = runBin(cliBin, ['whoami', '--json', '--registry', server.url], {
       AGENTRY_TOKEN: `agt_${'x'.repeat(43)}`,

@@ -5,7 +5,11 @@ export type TenantRole = (typeof tenantRoles)[number];
 export const orgRoles = ['owner', 'admin', 'member'] as const;
 export type OrgRole = (typeof orgRoles)[number];
 
-export const tokenScopes = ['skills:read', 'skills:publish', 'skills:admin'] as const;
+/**
+ * `tenant:admin` is skill-pool's tenant administration scope (archive, usage dashboards, projects,
+ * notifications); `skills:admin` (Tank's admin) includes it, as it includes every other scope.
+ */
+export const tokenScopes = ['skills:read', 'skills:publish', 'skills:admin', 'tenant:admin'] as const;
 export type TokenScope = (typeof tokenScopes)[number];
 
 export function isTokenScope(value: string): value is TokenScope {

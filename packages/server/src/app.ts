@@ -22,6 +22,7 @@ import { ayaiayPackRoutes } from './routes/ayaiay/packs.js';
 import { ayaiayPublisherRoutes } from './routes/ayaiay/publishers.js';
 import { blobRoutes } from './routes/blobs.js';
 import { healthRoutes } from './routes/health.js';
+import { skillPoolRoutes } from './routes/skill-pool/index.js';
 import { tankAuthRoutes } from './routes/tank/auth.js';
 import { tankBadgeRoutes } from './routes/tank/badge.js';
 import { tankCliAuthRoutes } from './routes/tank/cli-auth.js';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/*', apiRateLimit(deps.limiter, deps.config));
   app.use('/oauth/*', apiRateLimit(deps.limiter, deps.config));
+  app.use('/v1/*', apiRateLimit(deps.limiter, deps.config));
   app.use('*', rejectFailedAuth());
 
   app.route('/', tankAuthRoutes());
@@ -149,6 +151,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ayaiayPublisherRoutes(deps));
   app.route('/', ayaiayPackRoutes(deps));
   app.route('/', wellKnownRoutes(deps));
+  app.route('/', skillPoolRoutes(deps));
   app.route('/', accountPages(deps));
   app.route('/', apiClientPages(deps));
   app.route('/', searchPages(deps));

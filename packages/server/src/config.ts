@@ -93,7 +93,9 @@ const tenantSlug: Parse<string> = (raw) => {
 
 const adminToken: Parse<string> = (raw) => {
   if (!isWellFormedToken(raw))
-    fail('must be agt_ followed by 43 base64url characters (see `agentry-server admin create-token`)');
+    fail(
+      'must be agt_ (or spk_, tank_, aitk_) followed by 32 to 128 base64url characters (see `agentry-server admin create-token`)',
+    );
   return raw;
 };
 

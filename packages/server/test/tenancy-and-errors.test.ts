@@ -47,19 +47,25 @@ describe('tenant resolution', () => {
     const tank = await t.request('/api/v1/auth/whoami', { headers });
     expect(tank.status).toBe(404);
     expect(await tank.json()).toMatchObject({ error: 'TENANT_RESOLUTION_FAILED' });
+    // skill-pool's server answers an unknown tenant as a bad credential, so a tenant's existence stays hidden.
     const pool = await t.request('/v1/skills', { headers });
-    expect(pool.status).toBe(404);
-    expect(await pool.json()).toMatchObject({ error: 'tenant_resolution_failed' });
+    expect(pool.status).toBe(401);
+    expect(await pool.json()).toMatchObject({ error: 'unauthorized' });
     const sub = await t.app.request('http://nowhere.registry.test/v1/skills');
-    expect(await sub.json()).toMatchObject({ error: 'tenant_resolution_failed' });
+    expect(await sub.json()).toMatchObject({ error: 'unauthorized' });
+    const tankSub = await t.app.request('http://nowhere.registry.test/api/v1/auth/whoami');
+    expect(await tankSub.json()).toMatchObject({ error: 'TENANT_RESOLUTION_FAILED' });
   });
 
   it.each([['../x'], ['a'.repeat(200)], ['acme/../default'], ['-acme']])(
     'refuses the malformed tenant name %s',
     async (value) => {
-      const res = await t.request('/v1/skills', { headers: { 'X-Skill-Pool-Tenant': value } });
+      const res = await t.request('/api/v1/auth/whoami', { headers: { 'X-Skill-Pool-Tenant': value } });
       expect(res.status).toBe(404);
-      expect(await res.json()).toMatchObject({ error: 'tenant_resolution_failed' });
+      expect(await res.json()).toMatchObject({ error: 'TENANT_RESOLUTION_FAILED' });
+      const pool = await t.request('/v1/skills', { headers: { 'X-Skill-Pool-Tenant': value } });
+      expect(pool.status).toBe(401);
+      expect(await pool.json()).toMatchObject({ error: 'unauthorized' });
     },
   );
 

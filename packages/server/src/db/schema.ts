@@ -19,6 +19,8 @@ export interface TenantsTable {
   slug: string;
   name: string;
   refuse_failing_scans: Generated<boolean>;
+  /** A suspended tenant resolves as an unknown one. */
+  suspended_at: NullableTimestamp;
   created_at: Timestamp;
 }
 
@@ -130,6 +132,9 @@ export interface PackagesTable {
   latest_audit_score: number | null;
   deprecated: Generated<boolean>;
   downloads_7d: Generated<number>;
+  /** skill-pool views and downloads so far, and the last one (decay). */
+  use_count: Generated<number>;
+  last_used_at: NullableTimestamp;
 }
 
 export type VersionStatus = 'pending-upload' | 'scanning' | 'published' | 'failed' | 'yanked';
@@ -247,6 +252,7 @@ export interface Database {
   project_items: ProjectItemsTable;
   stack_mappings: StackMappingsTable;
   skill_archives: SkillArchivesTable;
+  skill_usage_events: SkillUsageEventsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -286,4 +292,16 @@ export interface SkillArchivesTable {
   size_bytes: number;
   blob_key: string;
   created_at: Timestamp;
+}
+
+export interface SkillUsageEventsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  package_id: string;
+  version_id: string | null;
+  event: 'view' | 'download';
+  user_id: string | null;
+  token_id: string | null;
+  project_hash: string | null;
+  created_at: Generated<Date>;
 }

@@ -1,8 +1,15 @@
 /**
- * API tokens: `agt_` + 32 random bytes, stored as a SHA-256 hash only, so checking one is a single
- * indexed lookup. A token belongs to one user in one tenant and carries scopes and an optional expiry.
+ * API tokens: a prefix (`agt_`, or `spk_`/`tank_`/`aitk_` for the surfaces whose clients expect one) and
+ * 32 random bytes, stored as a SHA-256 hash only, so checking one is a single indexed lookup whatever
+ * its prefix. A token belongs to one user in one tenant and carries scopes and an optional expiry.
  */
-import { AgentryError, isTokenScope, isWellFormedToken, type TokenScope } from '@agentry/core';
+import {
+  AgentryError,
+  isTokenScope,
+  isWellFormedToken,
+  type TokenPrefix,
+  type TokenScope,
+} from '@agentry/core';
 import { type Kysely, sql } from 'kysely';
 import type { ApiToken, Database, User } from '../db/schema.js';
 import { generateApiToken, hashSecret } from './secrets.js';
@@ -15,6 +22,8 @@ export interface NewApiToken {
   expiresAt?: Date | null;
   /** Only for AGENTRY_ADMIN_TOKEN: adopt a token value chosen by the operator. */
   raw?: string;
+  /** The prefix of a minted token (default `agt_`). */
+  prefix?: TokenPrefix;
 }
 
 export function parseScopes(scopes: readonly string[]): TokenScope[] {
@@ -36,7 +45,7 @@ export async function createApiToken(
   db: Kysely<Database>,
   input: NewApiToken,
 ): Promise<{ token: string; record: ApiToken }> {
-  const token = input.raw ?? generateApiToken();
+  const token = input.raw ?? generateApiToken(input.prefix);
   const record = await db
     .insertInto('api_tokens')
     .values({

@@ -5,8 +5,8 @@
  * downloads, then recency. Text is folded (accents, case) on both sides; the query is always bound as a
  * parameter and LIKE wildcards are escaped, so quotes, operators and `%`/`_` are just characters.
  */
-import { foldSearchText, scopeAllows } from '@agentry/core';
-import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import { foldSearchText } from '@agentry/core';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Viewer } from './access.js';
 import {
@@ -18,6 +18,7 @@ import {
   textMatch,
 } from './search-candidates.js';
 import { type SemanticEngine, semanticSearch } from './semantic-search.js';
+import { visibleTo } from './visibility.js';
 
 export const searchSorts = ['relevance', 'downloads', 'stars', 'updated', 'name'] as const;
 export type SearchSort = (typeof searchSorts)[number];
@@ -103,22 +104,7 @@ export async function searchPackages(
     .where('p.tenant_id', '=', query.tenantId)
     .where('p.status', '=', 'active')
     .where('p.latest_version_id', 'is not', null)
-    .where((eb) => {
-      const viewer = query.viewer;
-      const visible: Expression<SqlBool>[] = [eb('p.visibility', '=', 'public')];
-      if (viewer.userId && scopeAllows(viewer.scopes, 'skills:read')) {
-        if (viewer.scopes.includes('skills:admin')) return eb.lit(true);
-        visible.push(eb('p.publisher_id', '=', viewer.userId));
-        visible.push(
-          eb(
-            'p.org_id',
-            'in',
-            eb.selectFrom('org_members').select('org_id').where('user_id', '=', viewer.userId),
-          ),
-        );
-      }
-      return eb.or(visible);
-    })
+    .where((eb) => visibleTo(eb, query.viewer))
     .$if((query.kinds?.length ?? 0) > 0, (qb) => qb.where('p.kind', 'in', query.kinds as string[]))
     .$if((query.tools?.length ?? 0) > 0, (qb) =>
       qb.where(sql<SqlBool>`p.tool_targets && ${sql.val(query.tools)}::text[]`),

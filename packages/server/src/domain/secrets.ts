@@ -4,10 +4,12 @@
  * under a key derived from the server secret and a purpose, so a database dump alone reveals none of them.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { tokenPrefix } from '@agentry/core';
+import { type TokenPrefix, tokenPrefix } from '@agentry/core';
 
-export function generateApiToken(): string {
-  return `${tokenPrefix}${randomBytes(32).toString('base64url')}`;
+/** `agt_` + 43 base64url characters; `spk_` + 64 lowercase hex, the form skill-pool's clients know. */
+export function generateApiToken(prefix: TokenPrefix = tokenPrefix): string {
+  const bytes = randomBytes(32);
+  return `${prefix}${prefix === 'spk_' ? bytes.toString('hex') : bytes.toString('base64url')}`;
 }
 
 export function generateSessionSecret(): string {

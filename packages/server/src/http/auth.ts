@@ -1,9 +1,10 @@
 /**
- * Who is calling. API paths (/api, /v1) authenticate with `Authorization: Bearer agt_…` only; web pages
+ * Who is calling. API paths (/api, /v1) authenticate with `Authorization: Bearer <token>` only (any of
+ * the token prefixes in core/tokens.ts, on every surface); web pages
  * with the session cookie only. Keeping cookies off the API means no API route can be driven by a
  * cross-site form, and keeping tokens off pages means a leaked token never gets a browser session.
  */
-import { AgentryError, scopeAllows, type TokenScope } from '@agentry/core';
+import { AgentryError, hasTokenPrefix, scopeAllows, type TokenScope } from '@agentry/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
@@ -57,8 +58,9 @@ async function sessionPrincipal(
 }
 
 /**
- * API credentials: `Authorization: Bearer agt_…` everywhere; AI Toolkit also documents
- * `X-API-Token: <token>` and `Authorization: Bearer <web-session JWT>` (see domain/session-jwt.ts).
+ * API credentials: `Authorization: Bearer <token>` everywhere; AI Toolkit also documents
+ * `X-API-Token: <token>`, and AI Toolkit and skill-pool take `Authorization: Bearer <web-session JWT>`
+ * (see domain/session-jwt.ts): skill-pool's portal calls the API with a signed-in user's session.
  */
 async function principalOfApiRequest(
   db: Kysely<Database>,
@@ -72,14 +74,14 @@ async function principalOfApiRequest(
   if (headers.authorization !== undefined && !bearer) return 'invalid';
   const raw = bearer ?? (surface === 'ai-toolkit' ? headers.apiToken?.trim() : undefined);
   if (raw === undefined) return undefined;
-  if (surface === 'ayaiay' && bearer && !bearer.startsWith('agt_')) {
+  if (surface === 'ayaiay' && bearer && !hasTokenPrefix(bearer)) {
     // A bot's OAuth access token acts as the user who created its client, with the token's scopes.
     const bot = await verifyAccessToken(db, secret, tenantId, bearer);
     return bot
       ? { user: bot.user, scopes: bot.scopes, via: 'token', tokenId: `oauth:${bot.client.client_id}` }
       : 'invalid';
   }
-  if (surface === 'ai-toolkit' && bearer && !bearer.startsWith('agt_')) {
+  if ((surface === 'ai-toolkit' || surface === 'skill-pool') && bearer && !hasTokenPrefix(bearer)) {
     const claims = await verifySessionJwt(secret, bearer);
     const session =
       claims && claims.tid === tenantId ? await findSessionById(db, tenantId, claims.sid) : undefined;

@@ -44,8 +44,12 @@ export function surfaceOf(path: string): Surface {
   return surfaces.find((rule) => rule.matches(path))?.surface ?? 'web';
 }
 
-// skill-pool documents a short code list; our codes outside it map onto the nearest listed one.
-const skillPoolCodes = new Set<ErrorCode>([
+/**
+ * skill-pool's codes: the seven its document lists plus the ones its server also sends (`conflict`,
+ * `payload_too_large`, `rate_limit_exceeded`). Our other codes map onto the nearest by status, and field
+ * validation is its 400 `bad_request` with the first problem in the message (the envelope has no issues).
+ */
+const skillPoolCodes = new Set<string>([
   'not_found',
   'unauthorized',
   'forbidden',
@@ -53,18 +57,36 @@ const skillPoolCodes = new Set<ErrorCode>([
   'tenant_resolution_failed',
   'not_implemented',
   'internal_error',
+  'conflict',
+  'payload_too_large',
 ]);
 
 function skillPoolCode(error: AgentryError): string {
   if (skillPoolCodes.has(error.code)) return error.code;
-  const byStatus: Record<number, ErrorCode> = {
+  if (error.code === 'rate_limited') return 'rate_limit_exceeded';
+  const byStatus: Record<number, string> = {
     400: 'bad_request',
     401: 'unauthorized',
     403: 'forbidden',
     404: 'not_found',
+    409: 'conflict',
+    410: 'not_found',
+    413: 'payload_too_large',
+    415: 'bad_request',
     422: 'bad_request',
   };
   return byStatus[error.status] ?? error.code;
+}
+
+function skillPoolStatus(error: AgentryError): number {
+  return error.status === 422 ? 400 : error.status;
+}
+
+function skillPoolMessage(error: AgentryError, message: string): string {
+  const issue = error.issues?.[0];
+  if (!issue) return message;
+  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+  return `${message === errorCatalogue.validation_error.message ? '' : `${message} `}${where}${issue.message}`;
 }
 
 // ayaiay documents upper-case codes, some renamed, and 400 (not 422) for invalid parameters.
@@ -98,7 +120,16 @@ export function renderError(surface: Surface, error: AgentryError): RenderedErro
         },
       };
     case 'skill-pool':
-      return { status: error.status, body: { error: skillPoolCode(error), message } };
+      return {
+        status: skillPoolStatus(error),
+        body: {
+          error: skillPoolCode(error),
+          message: skillPoolMessage(error, message),
+          ...(error.code === 'rate_limited' && error.headers?.['Retry-After']
+            ? { retry_after_seconds: Number(error.headers['Retry-After']) }
+            : {}),
+        },
+      };
     case 'ayaiay':
       return {
         status: ayaiayStatus(error),

@@ -1,12 +1,15 @@
 /**
  * Tenant resolution, as skill-pool documents it: the `X-Skill-Pool-Tenant` header, then the subdomain
- * of BASE_DOMAIN, then the default tenant. A tenant that is named but does not exist is an error,
- * never a silent fall-back to the default (that would leak one tenant's requests into another).
+ * of BASE_DOMAIN, then the default tenant. A tenant that is named but does not exist (or is suspended)
+ * is an error, never a silent fall-back to the default (that would leak one tenant's requests into
+ * another). On skill-pool's paths that error is 401 `unauthorized`, as its server answers, so that a
+ * caller cannot tell a missing tenant from a bad token; elsewhere it is `tenant_resolution_failed`.
  */
 import { AgentryError } from '@agentry/core';
 import type { MiddlewareHandler } from 'hono';
 import type { TenantCache } from '../domain/tenants.js';
 import type { AppEnv } from './context.js';
+import { surfaceOf } from './surfaces.js';
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -33,13 +36,18 @@ export function resolveTenant(
     // the host; ignoring it would silently answer a subdomain's request as the default tenant.
     const host = c.req.header('host') ?? new URL(c.req.url).host;
     const slug = header || tenantSlugFromHost(host, baseDomain) || defaultSlug;
+    const skillPool = surfaceOf(c.req.path) === 'skill-pool';
     if (!slugPattern.test(slug)) {
+      if (skillPool) throw new AgentryError('unauthorized');
       throw new AgentryError('tenant_resolution_failed', {
         message: `"${slug.slice(0, 64)}" is not a tenant name.`,
       });
     }
     const tenant = await tenants.get(slug);
-    if (!tenant) throw new AgentryError('tenant_resolution_failed', { message: `Unknown tenant "${slug}".` });
+    if (!tenant || tenant.suspended_at) {
+      if (skillPool) throw new AgentryError('unauthorized');
+      throw new AgentryError('tenant_resolution_failed', { message: `Unknown tenant "${slug}".` });
+    }
     c.set('tenant', tenant);
     await next();
   };

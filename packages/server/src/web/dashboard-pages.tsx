@@ -256,6 +256,9 @@ export function dashboardPages(deps: AppDeps) {
     if (!name || name.length > 100) errors.name = 'Give the token a name of 1–100 characters.';
     if (scopes.length === 0 || scopes.some((s) => !(tokenScopes as readonly string[]).includes(s)))
       errors.scopes = 'Choose at least one of the listed scopes.';
+    // A session acts with the user's tenant role; a token never gets more than that.
+    else if (scopes.some((s) => !(signed.principal.scopes as readonly string[]).includes(s)))
+      errors.scopes = 'Your role in this registry does not hold every scope you chose.';
     if (!expiryChoices.some(([value]) => value === expires))
       errors.expires = 'Choose one of the listed expiries.';
     if (Object.keys(errors).length > 0)

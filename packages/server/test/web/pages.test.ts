@@ -300,6 +300,15 @@ describe('dashboard', () => {
     ).toBe(404);
   });
 
+  it('refuses a token with scopes beyond the user role (a publisher gets no admin token)', async () => {
+    const browser = await signedIn(alice);
+    for (const scopes of ['skills:admin', 'tenant:admin']) {
+      const res = await browser.submit('/dashboard/tokens', { name: 'too-much', scopes, expires: '7' });
+      expect(res.status).toBe(422);
+      expect(await res.text()).not.toContain('data-testid="new-token-value"');
+    }
+  });
+
   it('shows token form errors next to their fields', async () => {
     const browser = await signedIn(alice);
     const res = await browser.submit('/dashboard/tokens', {
