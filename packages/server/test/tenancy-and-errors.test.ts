@@ -87,6 +87,29 @@ describe('error envelopes', () => {
     expect(typeof body.message).toBe('string');
   });
 
+  it("answers real clients' error dialects beside the documented envelopes, picked by User-Agent", async () => {
+    const aitk = (headers: Record<string, string>) =>
+      t.request('/api/v1/artifacts/nobody/nothing', { headers });
+    // AI Toolkit documents { error: "code", message }; aitk (Node's fetch: User-Agent "node") reads error.message.
+    expect(await (await aitk({})).json()).toMatchObject({ error: 'not_found', message: expect.any(String) });
+    const nested = await aitk({ 'user-agent': 'node' });
+    expect(nested.status).toBe(404);
+    const body = (await nested.json()) as { error: { code: string; message: string; status: number } };
+    expect(body.error).toEqual({ code: 'not_found', message: expect.any(String), status: 404 });
+    expect(body).toMatchObject({ message: body.error.message });
+    // ayaiay documents { error: { code, message, details } }; ayaiay-cli prints a top-level `detail`.
+    const packs = (ua?: string) =>
+      t.request('/api/v1/packs?limit=500', { headers: ua ? { 'user-agent': ua } : {} });
+    const documented = (await (await packs()).json()) as Record<string, unknown>;
+    expect(Object.keys(documented)).toEqual(['error']);
+    const cli = (await (await packs('ayaiay-cli/1.2.0')).json()) as {
+      detail: string;
+      error: { code: string };
+    };
+    expect(cli.error.code).toBe('BAD_REQUEST');
+    expect(typeof cli.detail).toBe('string');
+  });
+
   it('answers an unknown /v1 path with 404 not_found', async () => {
     const res = await t.request('/v1/no-such-thing');
     expect(res.status).toBe(404);

@@ -124,6 +124,20 @@ export async function countRecentDownloads(
   return Number(row.n);
 }
 
+/** All-time downloads of each of a package's versions (versions never downloaded are absent). */
+export async function downloadsByVersion(
+  db: Kysely<Database>,
+  packageId: string,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('downloads_daily')
+    .select(['version_id', (eb) => eb.fn.sum<number>('count').as('n')])
+    .where('package_id', '=', packageId)
+    .groupBy('version_id')
+    .execute();
+  return new Map(rows.map((row) => [row.version_id, Number(row.n)]));
+}
+
 /**
  * The 7-day download figure search sorts by is incremented on each download; this recomputes it from the
  * daily buckets so days that leave the window drop out (run hourly by the housekeeping loop).

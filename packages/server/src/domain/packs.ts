@@ -45,6 +45,21 @@ export interface PackStats {
   total_mcp_servers: number;
 }
 
+/** Agents, instructions, prompts and MCP servers of a version, counted from its file index (laid-out folders). */
+export function countPackComponents(files: readonly { path: string }[] | null) {
+  const tally = { agents: 0, instructions: 0, prompts: 0, mcp: 0 };
+  for (const file of files ?? []) {
+    const [folder, name, more] = file.path.split('/');
+    if (!name || more !== undefined) continue;
+    if (folder === 'agents' && name.endsWith('.md')) tally.agents += 1;
+    else if ((folder === 'instructions' || folder === 'rules') && name.endsWith('.md'))
+      tally.instructions += 1;
+    else if ((folder === 'prompts' || folder === 'commands') && name.endsWith('.md')) tally.prompts += 1;
+    else if (folder === 'mcp-servers' && name.endsWith('.json')) tally.mcp += 1;
+  }
+  return tally;
+}
+
 /** Counts over public packs; contents are counted from each latest version's file index. */
 export async function packStats(db: Kysely<Database>, tenantId: string): Promise<PackStats> {
   const publicPacks = db
@@ -73,15 +88,8 @@ export async function packStats(db: Kysely<Database>, tenantId: string): Promise
   ]);
   const tally = { agents: 0, instructions: 0, prompts: 0, mcp: 0 };
   for (const row of files) {
-    for (const file of (row.files as { path: string }[] | null) ?? []) {
-      const [folder, name, more] = file.path.split('/');
-      if (!name || more !== undefined) continue;
-      if (folder === 'agents' && name.endsWith('.md')) tally.agents += 1;
-      else if ((folder === 'instructions' || folder === 'rules') && name.endsWith('.md'))
-        tally.instructions += 1;
-      else if ((folder === 'prompts' || folder === 'commands') && name.endsWith('.md')) tally.prompts += 1;
-      else if (folder === 'mcp-servers' && name.endsWith('.json')) tally.mcp += 1;
-    }
+    const counted = countPackComponents(row.files as { path: string }[] | null);
+    for (const key of Object.keys(tally) as (keyof typeof tally)[]) tally[key] += counted[key];
   }
   return {
     total_packs: Number(counts.packs),
@@ -452,6 +460,9 @@ export interface PackRow {
   repository: string | null;
   latest_version: string | null;
   latest_manifest: unknown;
+  latest_files: { path: string }[] | null;
+  tags: string[];
+  downloads_total: number;
   created_at: Date;
   updated_at: Date;
   org_id: string | null;
@@ -483,6 +494,9 @@ export async function findPackRows(
       'p.repository',
       'p.latest_version',
       'v.manifest as latest_manifest',
+      'v.files as latest_files',
+      'p.tags',
+      'p.downloads_total',
       'p.created_at',
       'p.updated_at',
       'p.org_id',

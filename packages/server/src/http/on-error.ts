@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { renderErrorPage } from '../web/error-page.js';
 import type { AppEnv } from './context.js';
-import { renderError, surfaceOf } from './surfaces.js';
+import { clientDialectOf, renderError, surfaceOf } from './surfaces.js';
 
 /** Maps whatever was thrown onto the catalogue; anything unknown is a 500 that gets logged. */
 export function toAgentryError(error: unknown, c: Context<AppEnv>): AgentryError {
@@ -44,7 +44,7 @@ export function respondWithError(c: Context<AppEnv>, thrown: unknown): Response 
   }
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
   const surface = surfaceOf(c.req.path);
-  const rendered = renderError(surface, error);
+  const rendered = renderError(surface, error, clientDialectOf(c.req.header('user-agent')));
   const status = rendered.status as ContentfulStatusCode;
   if (surface === 'web' && (c.req.header('accept') ?? '').includes('text/html')) {
     return c.html(renderErrorPage(error), status);

@@ -40,6 +40,21 @@ const surfaces: SurfaceRule[] = [
   },
 ];
 
+/**
+ * Real client programs that read errors differently from their registry's document, recognised by what
+ * only they send (reference/real-clients.md): ayaiay-cli's User-Agent `ayaiay-cli/<version>`, and
+ * AI Toolkit's `aitk`, which calls Node's built-in fetch and so sends its default User-Agent `node`.
+ */
+export interface ClientDialect {
+  ayaiayCli: boolean;
+  aitkCli: boolean;
+}
+
+export function clientDialectOf(userAgent: string | undefined): ClientDialect {
+  const agent = (userAgent ?? '').trim();
+  return { ayaiayCli: /^ayaiay-cli\//i.test(agent), aitkCli: agent === 'node' };
+}
+
 export function surfaceOf(path: string): Surface {
   return surfaces.find((rule) => rule.matches(path))?.surface ?? 'web';
 }
@@ -105,7 +120,11 @@ function ayaiayStatus(error: AgentryError): number {
   return error.code === 'validation_error' ? 400 : error.status;
 }
 
-export function renderError(surface: Surface, error: AgentryError): RenderedError {
+export function renderError(
+  surface: Surface,
+  error: AgentryError,
+  dialect: ClientDialect = { ayaiayCli: false, aitkCli: false },
+): RenderedError {
   // 5xx messages are generic: internals never reach a client.
   const message = error.status >= 500 ? errorCatalogue[error.code].message : error.message;
   switch (surface) {
@@ -139,9 +158,24 @@ export function renderError(surface: Surface, error: AgentryError): RenderedErro
             message,
             details: { ...error.details, ...(error.issues ? { issues: error.issues } : {}) },
           },
+          // ayaiay-cli prints `detail` (else the raw body) for statuses other than 401, 403 and 404.
+          ...(dialect.ayaiayCli ? { detail: message } : {}),
         },
       };
     case 'ai-toolkit':
+      // aitk prints `error.message` (its real server nests the error); the documented envelope keeps
+      // `error` a string, so only aitk's requests get the nested form, with `message` still beside it.
+      if (dialect.aitkCli)
+        return {
+          status: error.status,
+          body: {
+            error: { code: error.code, message, status: error.status },
+            message,
+            ...(error.issues || error.details
+              ? { details: { ...error.details, ...(error.issues ? { issues: error.issues } : {}) } }
+              : {}),
+          },
+        };
       // AI Toolkit documents `{ error, message }`; field problems ride along as `details.issues`.
       return {
         status: error.status,

@@ -1,7 +1,8 @@
 /** ayaiay's shapes (ayaiay-catalog-api.txt): packs, publishers, and the `{ error: { code, message, details } }` envelope. */
 import { z } from '@hono/zod-openapi';
 import type { Org } from '../../db/schema.js';
-import type { PackRow } from '../../domain/packs.js';
+import { countPackComponents, type PackRow } from '../../domain/packs.js';
+import { clientDialectOf } from '../../http/surfaces.js';
 
 export const AyaiayError = z
   .object({
@@ -92,5 +93,51 @@ export function packOf(row: PackRow, detail = false) {
     published_version: row.latest_version,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** The real ayaiay CLI (every call carries `User-Agent: ayaiay-cli/<version>`). */
+export function isAyaiayCli(c: { req: { header(name: string): string | undefined } }): boolean {
+  return clientDialectOf(c.req.header('user-agent')).ayaiayCli;
+}
+
+/**
+ * The CLI's `pack_type`, from what the pack holds: agents, else instructions, else prompts; a pack of only
+ * MCP servers (or of nothing recognised) says `agent`. Its model accepts only these three values and
+ * dereferences the field unguarded, so `mcp` or `mixed` would crash it.
+ */
+export function packTypeOf(row: PackRow): 'agent' | 'instruction' | 'prompt' {
+  const count = countPackComponents(row.latest_files);
+  if (count.agents > 0) return 'agent';
+  if (count.instructions > 0) return 'instruction';
+  if (count.prompts > 0) return 'prompt';
+  return 'agent';
+}
+
+/** An http(s) URL the CLI's strict URL type accepts, else null (never `""` or a file: URL). */
+function httpUrlOrNull(value: string | null): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A pack as ayaiay-cli reads it: the documented pack plus `pack_type`, `latest_version`,
+ * `repository_url` (always present: the CLI copies `repo_url` into it otherwise, and rejects non-http URLs),
+ * `tags` and `downloads` (never null).
+ */
+export function cliPackOf(row: PackRow, detail = false) {
+  const pack = packOf(row, detail);
+  return {
+    ...pack,
+    pack_type: packTypeOf(row),
+    latest_version: row.latest_version,
+    repository_url: httpUrlOrNull(pack.repo_url),
+    tags: row.tags ?? [],
+    downloads: Number(row.downloads_total ?? 0),
   };
 }

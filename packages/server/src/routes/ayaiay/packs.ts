@@ -1,9 +1,11 @@
 /** ayaiay's pack catalog: stats, list and search, a pack, its versions and their contents, my packs, import from git. */
 import { AgentryError } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import semver from 'semver';
 import type { AppDeps } from '../../app-deps.js';
 import { canReadPackage } from '../../domain/access.js';
 import { listVisibleVersions } from '../../domain/catalog.js';
+import { downloadsByVersion } from '../../domain/downloads.js';
 import { cached } from '../../domain/hot-reads.js';
 import { findOrgById } from '../../domain/orgs.js';
 import { findPackRows, importPack, listMyPackIds, packContents, packStats } from '../../domain/packs.js';
@@ -12,7 +14,7 @@ import { searchPackages } from '../../domain/search.js';
 import { requirePrincipal, requireScope, viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
-import { ayaiayErrors, json, Pack, packOf } from './common.js';
+import { ayaiayErrors, cliPackOf, isAyaiayCli, json, Pack, packOf, packTypeOf } from './common.js';
 
 const PackId = z.object({ pack_id: z.string().max(64) });
 const Version = z.object({
@@ -58,6 +60,30 @@ const routes = {
         query: z.string().max(200).optional(),
         limit: z.coerce.number().int().min(1).max(100).default(20),
         offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+        q: z.string().max(200).optional().openapi({ description: 'ayaiay-cli: the same as query' }),
+        page: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .optional()
+          .openapi({ description: 'ayaiay-cli: 1-based page; offset = (page - 1) × per_page' }),
+        per_page: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .optional()
+          .openapi({ description: 'ayaiay-cli: the same as limit' }),
+        type: z
+          .enum(['agent', 'instruction', 'prompt'])
+          .optional()
+          .openapi({ description: 'ayaiay-cli: only packs of this pack_type' }),
+        tags: z
+          .string()
+          .max(500)
+          .optional()
+          .openapi({ description: 'ayaiay-cli: comma-separated tags, all required' }),
       }),
     },
     responses: {
@@ -67,8 +93,12 @@ const routes = {
           total: z.number().int(),
           limit: z.number().int(),
           offset: z.number().int(),
+          results: z.array(Pack).optional().openapi({ description: 'ayaiay-cli: the same list' }),
+          items: z.array(Pack).optional().openapi({ description: 'ayaiay-cli: the same list' }),
+          page: z.number().int().optional(),
+          per_page: z.number().int().optional(),
         }),
-        'Packs',
+        'Packs (ayaiay-cli, by its User-Agent, also gets results, items, page and per_page, and packs with pack_type, latest_version, repository_url, tags and downloads)',
       ),
       ...ayaiayErrors(400, 429),
     },
@@ -96,7 +126,8 @@ const routes = {
     method: 'get',
     path: '/api/v1/packs/{pack_id}/versions',
     tags: ['ayaiay'],
-    summary: 'Versions of a pack, oldest first',
+    summary:
+      'Versions of a pack, oldest first; newest first with published_at, downloads and digest for ayaiay-cli (it installs versions[0])',
     request: { params: PackId },
     responses: { 200: json(z.object({ versions: z.array(Version) }), 'Versions'), ...ayaiayErrors(404, 429) },
   }),
@@ -193,28 +224,45 @@ export function ayaiayPackRoutes(deps: AppDeps) {
 
   app.openapi(routes.list, async (c) => {
     const query = c.req.valid('query');
+    const cli = isAyaiayCli(c);
+    const text = query.query ?? query.q;
+    const limit = query.per_page ?? query.limit;
+    const offset = query.page === undefined ? query.offset : (query.page - 1) * limit;
+    const tags = (query.tags ?? '')
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter(Boolean);
+    // pack_type is derived from contents, so a type filter is applied after the search: one search over
+    // the candidates, then the page is cut from what remains.
+    const filtered = query.type !== undefined;
     const result = await searchPackages(deps.db, {
       tenantId: tenantOf(c),
       viewer: viewerOf(c),
-      q: query.query,
+      q: text,
       kinds: ['pack'],
       visibility: ['public'],
-      sort: query.query ? 'relevance' : 'updated',
-      limit: query.limit,
-      offset: query.offset,
+      sort: text ? 'relevance' : 'updated',
+      ...(tags.length > 0 ? { tags } : {}),
+      limit: filtered ? 1000 : limit,
+      offset: filtered ? 0 : offset,
     });
-    const rows = await findPackRows(
+    let rows = await findPackRows(
       deps.db,
       tenantOf(c),
       result.hits.map((hit) => hit.id),
     );
+    let total = result.total;
+    if (query.type !== undefined) {
+      rows = rows.filter((row) => packTypeOf(row) === query.type);
+      total = rows.length;
+    }
+    if (filtered) rows = rows.slice(offset, offset + limit);
+    const packs = rows.map((row) => (cli ? cliPackOf(row) : packOf(row)));
+    const page = { packs, total, limit, offset };
     return c.json(
-      {
-        packs: rows.map((row) => packOf(row)),
-        total: result.total,
-        limit: query.limit,
-        offset: query.offset,
-      },
+      cli
+        ? { ...page, results: packs, items: packs, page: Math.floor(offset / limit) + 1, per_page: limit }
+        : page,
       200,
     );
   });
@@ -231,12 +279,31 @@ export function ayaiayPackRoutes(deps: AppDeps) {
 
   app.openapi(routes.get, async (c) => {
     const { row } = await readablePack(c, c.req.valid('param').pack_id);
-    return c.json(packOf(row, true), 200);
+    return c.json(isAyaiayCli(c) ? cliPackOf(row, true) : packOf(row, true), 200);
   });
 
   app.openapi(routes.versions, async (c) => {
     const { row } = await readablePack(c, c.req.valid('param').pack_id);
     const versions = await listVisibleVersions(deps.db, row.id);
+    if (isAyaiayCli(c)) {
+      // The CLI installs versions[0] as the latest: newest first by semver, with its field names.
+      const downloads = await downloadsByVersion(deps.db, row.id);
+      const newest = [...versions].sort((a, b) => semver.rcompare(a.version, b.version));
+      return c.json(
+        {
+          versions: newest.map((v) => {
+            const view = versionView(row.id, v);
+            return {
+              ...view,
+              published_at: view.created_at,
+              downloads: downloads.get(v.id) ?? 0,
+              digest: v.integrity,
+            };
+          }),
+        },
+        200,
+      );
+    }
     const sorted = [...versions].sort(
       (a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime(),
     );
@@ -261,6 +328,18 @@ export function ayaiayPackRoutes(deps: AppDeps) {
       const { changelog: _c, created_at: _d, ...head } = versionView(row.id, found);
       return { tag: row.id, value: { ...head, ...contents } };
     });
+    if (isAyaiayCli(c)) {
+      // PackVersion as the CLI validates it (`downloads` must not be null), beside the documented fields.
+      const found = (await listVisibleVersions(deps.db, row.id)).find((v) => v.version === version);
+      if (found) {
+        const { changelog, created_at } = versionView(row.id, found);
+        const downloads = (await downloadsByVersion(deps.db, row.id)).get(found.id) ?? 0;
+        return c.json(
+          { ...answer, published_at: created_at, changelog, downloads, digest: found.integrity },
+          200,
+        );
+      }
+    }
     return c.json(answer as NonNullable<typeof answer>, 200);
   });
 
