@@ -335,7 +335,13 @@ export function ayaiayPackRoutes(deps: AppDeps) {
         const { changelog, created_at } = versionView(row.id, found);
         const downloads = (await downloadsByVersion(deps.db, row.id)).get(found.id) ?? 0;
         return c.json(
-          { ...answer, published_at: created_at, changelog, downloads, digest: found.integrity },
+          {
+            ...(answer as NonNullable<typeof answer>),
+            published_at: created_at,
+            changelog,
+            downloads,
+            digest: found.integrity,
+          },
           200,
         );
       }
