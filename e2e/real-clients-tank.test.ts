@@ -106,7 +106,7 @@ describe(`Tank CLI 0.16.5 against Agentry (${testDbKind()})`, () => {
     user = browser();
     await user.signUp(username);
     tarball = await makeTarball(files);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await server?.stop('SIGKILL');
