@@ -24,11 +24,16 @@ export const errorCatalogue = {
   method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
   conflict: { status: 409, message: 'The resource already exists.' },
   version_exists: { status: 409, message: 'This version has already been published.' },
+  name_unavailable: { status: 409, message: 'This name is taken; choose another one.' },
   upload_complete: { status: 409, message: 'This upload URL has already been used.' },
   poll_token_expired: { status: 410, message: 'The poll token has expired or already been used.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'The content type is not supported.' },
   validation_error: { status: 422, message: 'Request validation failed.' },
+  unsafe_archive: {
+    status: 422,
+    message: 'The archive has an entry that is unsafe to extract; nothing was stored.',
+  },
   scan_failed: { status: 422, message: 'The archive could not be scanned.' },
   scan_rejected: {
     status: 422,

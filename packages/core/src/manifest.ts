@@ -30,8 +30,11 @@ export const manifestSchema = z
         'Invalid semver string.',
       ),
     description: z.string().trim().min(1, 'A description is required.').max(500),
-    /** `team`: members of the owning org only (AI Toolkit's third visibility); needs a scoped name. */
-    visibility: z.enum(['public', 'private', 'team']),
+    /**
+     * `team`: members of the owning org only (AI Toolkit's third visibility); needs a scoped name.
+     * Absent means `public`, Tank's own default (its CLI sends no visibility unless the user set one).
+     */
+    visibility: z.enum(['public', 'private', 'team']).default('public'),
     permissions: permissionsSchema,
     repository: z
       .url({ protocol: /^https?$/ })

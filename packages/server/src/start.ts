@@ -23,6 +23,7 @@ import { listenForInvalidations } from './domain/hot-reads.js';
 import { deleteFinishedJobs, startJobWorker } from './domain/jobs.js';
 import { webhookJobHandler, webhookJobKind } from './domain/notifications.js';
 import { sweepStalePublishes } from './domain/publish.js';
+import { recoverInterruptedPublishes } from './domain/publish-cleanup.js';
 import { deleteExpiredSessions } from './domain/sessions.js';
 import { createTenantCache, ensureTenant } from './domain/tenants.js';
 import { createEmbedder } from './embedders/index.js';
@@ -93,6 +94,13 @@ export async function startServer(config: Config, logger = createLogger(config))
         'EMBEDDER is set but the database has no pgvector: semantic search answers not_implemented',
       );
     }
+    // Confirms a crash interrupted become reservations their publisher can retry at once. With PGlite this
+    // process is the only one on the database; on PostgreSQL another node may still be scanning, so only
+    // rows older than the scan time limit are taken.
+    const recovered = await recoverInterruptedPublishes(database.db, {
+      stuckAfterMs: database.kind === 'pglite' ? 0 : config.scanTimeoutMs + 60_000,
+    });
+    if (recovered > 0) logger.info({ recovered }, 'recovered publishes interrupted by a crash');
     const tenant = await ensureTenant(database.db, config.defaultTenant, 'Default');
     if (config.adminToken) await ensureAdminToken(database.db, tenant.id, config.adminToken);
     const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;

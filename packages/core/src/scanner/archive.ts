@@ -27,7 +27,32 @@ export interface ReadArchiveResult {
   unpackedBytes: number;
 }
 
-const blockedExtensions = /\.(exe|so|dll|dylib|wasm|class|pyc|pyo|jar|war|bin|dat)$/i;
+/** Extensions refused as compiled or binary; `binary_content` (stage 1) finds the same by magic bytes. */
+export const blockedExtensions = /\.(exe|so|dll|dylib|wasm|class|pyc|pyo|jar|war|bin|dat)$/i;
+
+/**
+ * Stage-0 findings that make an archive unsafe to store or serve at all, whatever the tenant's policy:
+ * a client that extracts it (Python's `tarfile.extractall`, GNU tar, a case-insensitive disk) would write
+ * outside its folder, follow a link, create a device, or get a file the scanner never saw. Publishing
+ * refuses such an archive (`unsafe_archive`); `POST /api/v1/scan` reports them as findings.
+ */
+export const unsafeArchiveRules: ReadonlySet<string> = new Set([
+  'path_absolute',
+  'path_traversal',
+  'path_backslash',
+  'path_control_char',
+  'archive_link',
+  'archive_special_file',
+  'duplicate_path',
+  'case_duplicate_path',
+  'compression_bomb',
+  'too_many_files',
+]);
+
+/** The findings of a scan that make its archive unpublishable (see unsafeArchiveRules). */
+export function findUnsafeEntries(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.stage === 'ingest' && unsafeArchiveRules.has(f.rule));
+}
 
 function finding(severity: Severity, rule: string, message: string, file?: string): Finding {
   return { stage: 'ingest', severity, rule, message, ...(file === undefined ? {} : { file }) };

@@ -1,4 +1,11 @@
-export { type ArchiveEntry, type ReadArchiveResult, readArchive } from './archive.js';
+export {
+  type ArchiveEntry,
+  blockedExtensions,
+  findUnsafeEntries,
+  type ReadArchiveResult,
+  readArchive,
+  unsafeArchiveRules,
+} from './archive.js';
 export { type ArchiveManifest, readArchiveManifest } from './archive-manifest.js';
 export { createScanContext } from './context.js';
 export { ingestRules, type RuleDescriptor } from './ingest-rules.js';

@@ -238,6 +238,14 @@ function refuse(path: string, message: string): never {
   throw new AgentryError('validation_error', { message, issues: [{ path: [path], message }] });
 }
 
+/** The same refusal the publish pipeline gives an archive with this entry (see publish.ts). */
+function unsafeEntry(entry: string, reason: string, message: string): never {
+  throw new AgentryError('unsafe_archive', {
+    message: `The repository is unsafe to import: ${message} Nothing was stored.`,
+    details: { entry, reason, message, entries: [{ entry, reason, message }] },
+  });
+}
+
 /** Files of a checkout (no .git), refusing links and anything that is not a file or folder. */
 function readCheckout(root: string, maxBytes: number, maxFiles: number): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -248,8 +256,13 @@ function readCheckout(root: string, maxBytes: number, maxFiles: number): Map<str
       const full = join(dir, entry.name);
       const rel = relative(root, full).split('\\').join('/');
       const info = lstatSync(full);
+      // tar would turn `a\b` into the path a/b (or `..\x` into ../x): refuse it as an archive entry is.
+      if (entry.name.includes('\\')) {
+        const raw = relative(root, full);
+        unsafeEntry(raw, 'path_backslash', `Entry "${raw}" contains a backslash; it was refused.`);
+      }
       if (info.isSymbolicLink())
-        refuse('repo_url', `The repository has a link (${rel}); links are not imported.`);
+        unsafeEntry(rel, 'archive_link', `Symbolic link "${rel}" was refused; links are not imported.`);
       if (info.isDirectory()) walk(full);
       else if (info.isFile()) {
         total += info.size;
@@ -257,9 +270,14 @@ function readCheckout(root: string, maxBytes: number, maxFiles: number): Map<str
           throw new AgentryError('payload_too_large', {
             message: `The repository is larger than ${maxBytes} bytes.`,
           });
-        if (files.size >= maxFiles) refuse('repo_url', `The repository has more than ${maxFiles} files.`);
+        if (files.size >= maxFiles) {
+          throw new AgentryError('unsafe_archive', {
+            message: `The repository has more than ${maxFiles} files. Nothing was stored.`,
+            details: { reason: 'too_many_files', entries: [{ reason: 'too_many_files' }] },
+          });
+        }
         files.set(rel, readFileSync(full));
-      } else refuse('repo_url', `${rel} is not a regular file.`);
+      } else unsafeEntry(rel, 'archive_special_file', `"${rel}" is not a regular file.`);
     }
   };
   walk(root);

@@ -8,6 +8,7 @@ import {
   AgentryError,
   computeIntegrity,
   findPermissionEscalation,
+  findUnsafeEntries,
   foldSearchText,
   integrityEquals,
   type Manifest,
@@ -24,6 +25,7 @@ import { canWritePackage, type Viewer } from './access.js';
 import { recordAudit } from './audit.js';
 import { type EmbeddingDeps, embedPackage } from './embeddings.js';
 import { findOrg, findOrgRole } from './orgs.js';
+import { discardReservation } from './publish-cleanup.js';
 import { readBlob, refreshLatestVersion, semverParts, tarballKey } from './versions.js';
 
 export const uploadWindowSeconds = 3600;
@@ -120,7 +122,8 @@ export async function initiatePublish(deps: PublishDeps, input: InitiateInput): 
         .forUpdate()
         .executeTakeFirstOrThrow();
       if (!(await canWritePackage(trx, pkg, viewer))) {
-        throw new AgentryError('forbidden', { message: `"${name.full}" belongs to another publisher.` });
+        // The same answer whether the name is public or private: a private name must not be revealed.
+        throw new AgentryError('name_unavailable', { message: `The name "${name.full}" is not available.` });
       }
       const versions = await trx
         .selectFrom('versions')
@@ -129,15 +132,12 @@ export async function initiatePublish(deps: PublishDeps, input: InitiateInput): 
         .execute();
       const existing = versions.find((v) => v.version === manifest.version);
       if (existing) {
-        const expired =
-          existing.status === 'pending-upload' && (existing.upload_expires_at?.getTime() ?? 0) < Date.now();
-        if (existing.status !== 'failed' && !expired) {
+        if (!isReplaceable(existing, viewer.userId)) {
           throw new AgentryError('version_exists', {
             message: `${name.full}@${manifest.version} already exists.`,
           });
         }
         await trx.deleteFrom('versions').where('id', '=', existing.id).execute();
-        await deps.blobs.delete(existing.blob_key);
       }
       assertNoEscalation(versions, manifest);
       const id = crypto.randomUUID();
@@ -160,8 +160,10 @@ export async function initiatePublish(deps: PublishDeps, input: InitiateInput): 
           published_by: viewer.userId,
         })
         .execute();
-      return { packageId: pkg.id, versionId: id };
+      return { packageId: pkg.id, versionId: id, replacedBlob: existing?.blob_key };
     });
+    // After the commit, so a rolled-back publish never loses the bytes of the row it would have replaced.
+    if (reserved.replacedBlob) await deps.blobs.delete(reserved.replacedBlob).catch(() => {});
     const uploadUrl = await deps.blobs.createUploadUrl(tarballKey(tenantId, reserved.versionId), {
       expiresInSeconds: uploadWindowSeconds,
       maxBytes: deps.maxUploadBytes,
@@ -173,6 +175,17 @@ export async function initiatePublish(deps: PublishDeps, input: InitiateInput): 
     if (isUniqueViolation(error)) throw new AgentryError('version_exists');
     throw error;
   }
+}
+
+/**
+ * Only a published (or yanked) version is immutable. An unpublished row gives way to a failed or
+ * expired reservation, and to its own publisher's retry (a crash or failed confirm must not block them);
+ * anyone else still gets 409 while the reservation is live.
+ */
+function isReplaceable(existing: Version, userId: string): boolean {
+  if (existing.status === 'published' || existing.status === 'yanked') return false;
+  if (existing.status === 'failed' || existing.published_by === userId) return true;
+  return existing.status === 'pending-upload' && (existing.upload_expires_at?.getTime() ?? 0) < Date.now();
 }
 
 /** Compares with the highest earlier published version (Tank's escalation rule, see core/permissions). */
@@ -208,7 +221,8 @@ function assertNoEscalation(versions: Version[], manifest: Manifest) {
 export interface ConfirmInput {
   tenantId: string;
   viewer: Viewer & { userId: string };
-  skillId: string;
+  /** Optional: Tank's CLI confirms by versionId alone (seed 001); when given it must match. */
+  skillId?: string | undefined;
   versionId: string;
   integrity: string;
   /** README text for a version whose publish request carried none (Tank's overview allows it here). */
@@ -234,7 +248,7 @@ async function loadForConfirm(
   const pkg = version
     ? await db.selectFrom('packages').selectAll().where('id', '=', version.package_id).executeTakeFirst()
     : undefined;
-  if (!version || !pkg || pkg.id !== input.skillId)
+  if (!version || !pkg || (input.skillId !== undefined && pkg.id !== input.skillId))
     throw new AgentryError('not_found', { message: 'No such pending upload.' });
   if (version.published_by !== input.viewer.userId && !(await canWritePackage(db, pkg, input.viewer))) {
     throw new AgentryError('not_found', { message: 'No such pending upload.' });
@@ -256,7 +270,11 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
     // A retried confirm of a publish that already went through answers the same result.
     return { name: pkg.name, version: version.version, report: await storedReport(deps.db, version) };
   }
-  if (version.status !== 'pending-upload') {
+  // The publisher's own retry may take over a confirm a crash left `scanning` (or a failed one).
+  const ownRetry =
+    version.published_by === input.viewer.userId &&
+    (version.status === 'scanning' || version.status === 'failed');
+  if (version.status !== 'pending-upload' && !ownRetry) {
     throw new AgentryError('version_exists', {
       message: `${pkg.name}@${version.version} is ${version.status}.`,
     });
@@ -266,11 +284,9 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
     .updateTable('versions')
     .set({ status: 'scanning', scanned_at: sql`now()` })
     .where('id', '=', version.id)
-    .where('status', '=', 'pending-upload')
+    .where('status', '=', version.status)
     .executeTakeFirst();
   if (claimed.numUpdatedRows === 0n) throw new AgentryError('version_exists');
-  const setStatus = (status: 'pending-upload' | 'failed') =>
-    deps.db.updateTable('versions').set({ status }).where('id', '=', version.id).execute();
   let keepPending = false;
   try {
     const bytes = await readBlob(deps.blobs, version.blob_key, deps.maxUploadBytes);
@@ -292,6 +308,9 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
       description: manifest.description,
       permissions: manifest.permissions,
     });
+    // Checked here, for every surface and whatever the tenant's policy: such an archive is never stored.
+    const unsafe = findUnsafeEntries(report.findings);
+    if (unsafe.length > 0) throw unsafeArchiveError(unsafe);
     if (report.stages.stage0 === 'failed' && report.files.length === 0) {
       failConfirm('tarball', report.findings[0]?.message ?? 'The tarball could not be read.');
     }
@@ -317,10 +336,49 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
     await embedPackage(deps, pkg.id);
     return { name: pkg.name, version: version.version, report };
   } catch (error) {
-    // Whatever went wrong, the row leaves `scanning`: back to waiting for an upload, or failed (and replaceable).
-    await setStatus(keepPending ? 'pending-upload' : 'failed').catch(() => {});
+    // Whatever went wrong, the row leaves `scanning`: back to waiting for the upload that has not come,
+    // or gone with its bytes (a refused or failed publish stores nothing; the client publishes again).
+    if (keepPending) {
+      await deps.db
+        .updateTable('versions')
+        .set({ status: 'pending-upload' })
+        .where('id', '=', version.id)
+        .where('status', '=', 'scanning')
+        .execute()
+        .catch(() => {});
+    } else {
+      await discardReservation(deps, version).catch(() => {});
+    }
+    // A concurrent retry of the same confirm may have published it meanwhile: answer as it did.
+    if (error instanceof AgentryError && error.code === 'version_exists') {
+      const again = await deps.db
+        .selectFrom('versions')
+        .selectAll()
+        .where('id', '=', version.id)
+        .executeTakeFirst();
+      if (
+        again?.status === 'published' &&
+        again.integrity &&
+        integrityEquals(again.integrity, input.integrity)
+      )
+        return { name: pkg.name, version: again.version, report: await storedReport(deps.db, again) };
+    }
     throw error;
   }
+}
+
+/** `unsafe_archive` naming the first unsafe entry and its reason, with the others (up to 50) listed. */
+function unsafeArchiveError(unsafe: ScanReport['findings']): AgentryError {
+  const [first] = unsafe;
+  const entries = unsafe.slice(0, 50).map((f) => ({
+    ...(f.file === undefined ? {} : { entry: f.file }),
+    reason: f.rule,
+    message: f.message,
+  }));
+  return new AgentryError('unsafe_archive', {
+    message: `The archive is unsafe to extract: ${first?.message ?? 'an entry was refused.'} Nothing was stored.`,
+    details: { ...entries[0], entries },
+  });
 }
 
 interface PublishScanned {
@@ -337,7 +395,7 @@ interface PublishScanned {
 async function markPublished(db: Kysely<Database>, input: PublishScanned): Promise<void> {
   const { pkg, version, manifest, report, readme } = input;
   await db.transaction().execute(async (trx) => {
-    await trx
+    const updated = await trx
       .updateTable('versions')
       .set({
         status: 'published',
@@ -356,7 +414,10 @@ async function markPublished(db: Kysely<Database>, input: PublishScanned): Promi
         scanned_at: sql`now()`,
       })
       .where('id', '=', version.id)
-      .execute();
+      // Only the confirm holding the claim publishes; a retry that replaced this row has taken over.
+      .where('status', '=', 'scanning')
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) throw new AgentryError('version_exists');
     if (report.findings.length > 0) {
       await trx
         .insertInto('scan_findings')
@@ -528,10 +589,20 @@ export async function publishArchive(
     throw new AgentryError('payload_too_large', { details: { maxBytes: deps.maxUploadBytes } });
   }
   const reserved = await initiatePublish(deps, input);
-  await deps.blobs.put(tarballKey(input.tenantId, reserved.versionId), input.bytes, {
-    maxBytes: deps.maxUploadBytes,
-    contentType: 'application/gzip',
-  });
+  try {
+    await deps.blobs.put(tarballKey(input.tenantId, reserved.versionId), input.bytes, {
+      maxBytes: deps.maxUploadBytes,
+      contentType: 'application/gzip',
+    });
+  } catch (error) {
+    const row = await deps.db
+      .selectFrom('versions')
+      .selectAll()
+      .where('id', '=', reserved.versionId)
+      .executeTakeFirst();
+    if (row) await discardReservation(deps, row).catch(() => {});
+    throw error;
+  }
   const result = await confirmPublish(deps, {
     tenantId: input.tenantId,
     viewer: input.viewer,

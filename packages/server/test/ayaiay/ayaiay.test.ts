@@ -350,7 +350,7 @@ describe('ayaiay import from git', () => {
     );
   });
 
-  it('refuses unsafe or invalid repositories with BAD_REQUEST and field paths', async () => {
+  it('refuses unsafe repositories with UNSAFE_ARCHIVE, invalid ones with BAD_REQUEST and field paths', async () => {
     const linked = gitRepo('linked', { 'ayaiay.yaml': flatPack.replace('code-reviewer', 'linked') });
     symlinkSync('/etc/passwd', join(linked, 'passwd'));
     execFileSync('git', ['add', 'passwd'], { cwd: linked });
@@ -365,7 +365,8 @@ describe('ayaiay import from git', () => {
         git_tag: tag,
       });
     const link = await importing(`file://${linked}`, 'v1.1.0');
-    expect([link.status, link.body.error?.code]).toEqual([400, 'BAD_REQUEST']);
+    // A link is an unsafe entry, refused like one in an uploaded archive (issue 15 item 1).
+    expect([link.status, link.body.error?.code]).toEqual([422, 'UNSAFE_ARCHIVE']);
     expect(link.body.error?.message).toContain('link');
     const invalid = gitRepo('invalid', {
       'ayaiay.yaml': 'name: Bad_Name\nagents:\n  - name: a\n  - name: a\n',

@@ -17,7 +17,7 @@ import {
   type TarballFiles,
   type TestManifest,
 } from '../../../../test-support/tarball.js';
-import { createOrg } from '../../src/domain/orgs.js';
+import { changeOrgMember, createOrg } from '../../src/domain/orgs.js';
 import { sweepStalePublishes } from '../../src/domain/publish.js';
 
 type Issue = { path: (string | number)[] };
@@ -115,7 +115,6 @@ describe('POST /api/v1/skills', () => {
     ['no description', { description: undefined }, ['manifest', 'description']],
     ['a blank description', { description: '   ' }, ['manifest', 'description']],
     ['a description over 500 characters', { description: 'x'.repeat(501) }, ['manifest', 'description']],
-    ['no visibility', { visibility: undefined }, ['manifest', 'visibility']],
     ['an unknown visibility', { visibility: 'internal' }, ['manifest', 'visibility']],
     ['no permissions', { permissions: undefined }, ['manifest', 'permissions']],
     [
@@ -164,13 +163,13 @@ describe('publishing rights', () => {
     expect(ok.status).toBe(201);
   });
 
-  it('answers 403 for an unscoped name owned by another user', async () => {
+  it('answers 409 NAME_UNAVAILABLE for an unscoped name owned by another user', async () => {
     const name = uniqueName('owned');
     expect((await publishVersion(t, owner.token, { name, version: '1.0.0' })).status).toBe(200);
     const other = await createTestUser(t.deps, t.defaultTenantId);
     const res = await initiate(other.token, manifestOf({ name, version: '1.0.1' }));
-    expect(res.status).toBe(403);
-    expect(((await res.json()) as ErrorBody).error).toBe('FORBIDDEN');
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as ErrorBody).error).toBe('NAME_UNAVAILABLE');
   });
 
   it('answers 409 VERSION_EXISTS for a published version', async () => {
@@ -181,10 +180,25 @@ describe('publishing rights', () => {
     expect(((await res.json()) as ErrorBody).error).toBe('VERSION_EXISTS');
   });
 
-  it('answers 409 while an unexpired upload of the same version is pending, 201 once it expired', async () => {
-    const name = uniqueName('pending');
+  it('answers 409 to another member while an unexpired upload is pending, 201 once it expired', async () => {
+    const slug = uniqueName('pending-org');
+    const org = await createOrg(t.deps.db, {
+      tenantId: t.defaultTenantId,
+      slug,
+      name: slug,
+      ownerId: owner.id,
+    });
+    const colleague = await createTestUser(t.deps, t.defaultTenantId);
+    await changeOrgMember(t.deps.db, {
+      tenantId: t.defaultTenantId,
+      org,
+      actorId: owner.id,
+      username: colleague.username,
+      role: 'member',
+    });
+    const name = `@${slug}/pending`;
     const first = await initiateOk(owner.token, { name, version: '1.0.0' });
-    const again = await initiate(owner.token, manifestOf({ name, version: '1.0.0' }));
+    const again = await initiate(colleague.token, manifestOf({ name, version: '1.0.0' }));
     expect(again.status).toBe(409);
     expect(((await again.json()) as ErrorBody).error).toBe('VERSION_EXISTS');
     await t.deps.db
@@ -192,7 +206,7 @@ describe('publishing rights', () => {
       .set({ upload_expires_at: new Date(Date.now() - 1000) })
       .where('id', '=', first.versionId)
       .execute();
-    expect((await initiate(owner.token, manifestOf({ name, version: '1.0.0' }))).status).toBe(201);
+    expect((await initiate(colleague.token, manifestOf({ name, version: '1.0.0' }))).status).toBe(201);
   });
 
   it('lets a failed version be published again', async () => {

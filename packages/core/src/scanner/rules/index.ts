@@ -8,6 +8,7 @@ import { secretRules } from './secrets/index.js';
 import { staticRules } from './static/index.js';
 import { absoluteHomePath } from './structure/absolute-home-path.js';
 import { bidiOverride } from './structure/bidi-override.js';
+import { binaryContent } from './structure/binary-content.js';
 import { emptyArchive } from './structure/empty-archive.js';
 import { fileLimits } from './structure/file-limits.js';
 import { hiddenFile } from './structure/hidden-file.js';
@@ -35,6 +36,7 @@ export const rules: Rule[] = [
   nonUtf8,
   hiddenFile,
   absoluteHomePath,
+  binaryContent,
   // Stage 2: static analysis of code; the undeclared_* checks run last within it.
   ...staticRules,
   // Stage 3: prompt injection in Markdown and prompt text.

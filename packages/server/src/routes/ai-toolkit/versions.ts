@@ -6,7 +6,7 @@ import { AgentryError, type Manifest, manifestSchema, readArchive } from '@agent
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../../app-deps.js';
-import { canReadPackage } from '../../domain/access.js';
+import { canReadPackage, canWritePackage } from '../../domain/access.js';
 import { cached } from '../../domain/hot-reads.js';
 import { publishArchive, publishDepsOf } from '../../domain/publish.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
@@ -100,6 +100,10 @@ export function aitkVersionRoutes(deps: AppDeps) {
     const tenantId = c.get('tenant').id;
     const viewer = { userId: principal.user.id, scopes: principal.scopes };
     const found = await resolveArtifact(deps.db, tenantId, scope, name, viewer);
+    // The caller already sees this artifact, so refusing with 403 reveals nothing (unlike a publish by name).
+    if (!(await canWritePackage(deps.db, found.pkg, viewer))) {
+      throw new AgentryError('forbidden', { message: `You cannot publish versions of ${scope}/${name}.` });
+    }
     if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
       throw new AgentryError('unsupported_media_type', {
         message: 'Send multipart/form-data with version and tarball.',

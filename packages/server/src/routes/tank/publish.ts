@@ -40,7 +40,8 @@ const publish = createRoute({
 
 const ConfirmBody = z
   .object({
-    skillId: z.string().uuid(),
+    /** Optional: Tank's CLI sends only versionId (seed 001); the reservation is found by it. */
+    skillId: z.string().uuid().optional(),
     versionId: z.string().uuid(),
     integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]{86}==$/, 'Expected sha512-<base64>.'),
     fileCount: z.number().int().min(0).optional(),
@@ -103,7 +104,8 @@ export function tankPublishRoutes(deps: AppDeps) {
       skillId: body.skillId,
       versionId: body.versionId,
       integrity: body.integrity,
-      readme: body.readme,
+      // Tank's CLI sends "" when it found no README: fall back to the archive's own.
+      readme: body.readme || undefined,
     });
     return c.json(
       {
