@@ -424,7 +424,8 @@ const kindColumns: [ComponentKind, string][] = [
   ['mcp', 'MCP servers'],
 ];
 
-function describePlacement(placement: Placement | undefined): string {
+/** A placement in words for tables and agents: a folder, a file (with its format), a block or a config key. */
+export function describePlacement(placement: Placement | undefined): string {
   if (!placement) return '—';
   switch (placement.type) {
     case 'dir':

@@ -32,7 +32,8 @@ const surfaces: SurfaceRule[] = [
   },
   {
     surface: 'skill-pool',
-    matches: (path) => path.startsWith('/v1/') || path === '/v1' || path === '/health',
+    // `/mcp` is the MCP endpoint's second address (routes/skill-pool/mcp.ts).
+    matches: (path) => path.startsWith('/v1/') || path === '/v1' || path === '/health' || path === '/mcp',
   },
   {
     surface: 'tank',

@@ -10,6 +10,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../../app-deps.js';
 import type { AppEnv } from '../../http/context.js';
+import { mcpRoutes } from './mcp.js';
 import { profileTokenRoutes } from './profile-tokens.js';
 import { skillFileRoutes } from './skill-files.js';
 import { skillVersionRoutes } from './skill-versions.js';
@@ -38,5 +39,6 @@ export function skillPoolRoutes(deps: AppDeps) {
   app.route('/', skillRoutes(deps));
   app.route('/', skillFileRoutes(deps));
   app.route('/', skillVersionRoutes(deps));
+  app.route('/', mcpRoutes(deps));
   return app;
 }
