@@ -3,6 +3,7 @@
  * header is 401), agents found only with `kind: agent`, and bodies that are not JSON-RPC. The SDK client
  * and skill-pool's documented requests run against a spawned server in e2e/mcp-http.test.ts.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestUser, type TestApp, type TestUser } from '../../../../test-support/app.js';
 import { publishVersion, skillFiles } from '../../../../test-support/tarball.js';
@@ -71,6 +72,25 @@ describe('POST /v1/mcp', () => {
     });
     expect(toolText(await rpc(user.token, search('agent')))).toMatch(/^1 matching agent\(s\):\n- home-agent/);
     expect(toolText(await rpc(user.token, search()))).not.toMatch(/home-agent/);
+  });
+
+  it('refuses to inline a bundle over 1 MiB with -32602', async () => {
+    const big = randomBytes(1024 * 1024 + 4096);
+    const outcome = await publishVersion(
+      t,
+      user.token,
+      { name: 'big-skill', version: '1.0.0' },
+      skillFiles('big-skill', { 'assets/blob.bin': big }),
+    );
+    expect(outcome.status, JSON.stringify(outcome.body)).toBe(200);
+    const install = (slug: string) => ({
+      jsonrpc: '2.0',
+      id: 9,
+      method: 'tools/call',
+      params: { name: 'install_skill', arguments: { slug } },
+    });
+    expect((await rpc(user.token, install('big-skill'))).body.error).toMatchObject({ code: -32602 });
+    expect((await rpc(user.token, install('home-skill'))).body.result).toMatchObject({ isError: false });
   });
 
   it('answers a body that is not JSON with a JSON-RPC parse error', async () => {
