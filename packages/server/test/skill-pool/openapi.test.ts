@@ -22,6 +22,8 @@ const served: [string, string[]][] = [
   ['/v1/skills/{slug}/skill-md', ['get']],
   ['/v1/skills/{slug}/versions', ['get']],
   ['/v1/skills/{slug}/deps', ['get']],
+  ['/v1/mcp', ['post']],
+  ['/mcp', ['post']],
 ];
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
