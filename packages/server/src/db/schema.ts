@@ -238,6 +238,7 @@ export interface Database {
   schema_migrations: SchemaMigrationsTable;
   packages: PackagesTable;
   versions: VersionsTable;
+  superseded_reservations: SupersededReservationsTable;
   scan_findings: ScanFindingsTable;
   stars: StarsTable;
   downloads_daily: DownloadsDailyTable;
@@ -303,5 +304,11 @@ export interface SkillUsageEventsTable {
   user_id: string | null;
   token_id: string | null;
   project_hash: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface SupersededReservationsTable {
+  version_id: string;
+  package_id: string;
   created_at: Generated<Date>;
 }

@@ -138,6 +138,12 @@ export async function initiatePublish(deps: PublishDeps, input: InitiateInput): 
           });
         }
         await trx.deleteFrom('versions').where('id', '=', existing.id).execute();
+        // A confirm still on its way for the replaced reservation (a racing publish) answers 409, not 404.
+        await trx
+          .insertInto('superseded_reservations')
+          .values({ version_id: existing.id, package_id: pkg.id })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       }
       assertNoEscalation(versions, manifest);
       const id = crypto.randomUUID();
@@ -248,6 +254,18 @@ async function loadForConfirm(
   const pkg = version
     ? await db.selectFrom('packages').selectAll().where('id', '=', version.package_id).executeTakeFirst()
     : undefined;
+  if (!version) {
+    const superseded = await db
+      .selectFrom('superseded_reservations')
+      .select('version_id')
+      .where('version_id', '=', input.versionId)
+      .executeTakeFirst();
+    if (superseded) {
+      throw new AgentryError('version_exists', {
+        message: 'A newer publish of this version replaced this reservation.',
+      });
+    }
+  }
   if (!version || !pkg || (input.skillId !== undefined && pkg.id !== input.skillId))
     throw new AgentryError('not_found', { message: 'No such pending upload.' });
   if (version.published_by !== input.viewer.userId && !(await canWritePackage(db, pkg, input.viewer))) {
@@ -558,6 +576,10 @@ export async function sweepStalePublishes(deps: Pick<PublishDeps, 'db' | 'blobs'
     .returning(['blob_key'])
     .execute();
   for (const row of stale) await deps.blobs.delete(row.blob_key).catch(() => {});
+  await deps.db
+    .deleteFrom('superseded_reservations')
+    .where('created_at', '<', new Date(Date.now() - 86_400_000))
+    .execute();
   // A package whose only versions were swept away was never published: remove the empty shell.
   await deps.db
     .deleteFrom('packages')
