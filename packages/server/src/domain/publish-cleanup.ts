@@ -4,7 +4,7 @@
  * archive is stored. A crash leaves a row in `scanning`; start-up turns those back into reservations
  * the publisher can confirm again (the bytes are kept), and the housekeeping sweep clears the rest.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Database, Version } from '../db/schema.js';
 
@@ -17,9 +17,16 @@ const recoveredWindowMs = 3600_000;
  */
 export async function discardReservation(
   deps: { db: Kysely<Database>; blobs: BlobStore },
-  version: Pick<Version, 'id' | 'package_id' | 'blob_key' | 'created_at'>,
+  version: Pick<Version, 'id' | 'package_id' | 'blob_key'>,
 ): Promise<void> {
   const discarded = await deps.db.transaction().execute(async (trx) => {
+    // Compared in SQL: timestamps carry microseconds, a JavaScript Date only milliseconds.
+    const origin = await trx
+      .selectFrom('versions')
+      .innerJoin('packages', 'packages.id', 'versions.package_id')
+      .select(sql<boolean>`versions.created_at = packages.created_at`.as('same'))
+      .where('versions.id', '=', version.id)
+      .executeTakeFirst();
     const deleted = await trx
       .deleteFrom('versions')
       .where('id', '=', version.id)
@@ -27,11 +34,11 @@ export async function discardReservation(
       .executeTakeFirst();
     // Published meanwhile (a concurrent retry won), or already gone: its bytes are not ours to delete.
     if (deleted.numDeletedRows === 0n) return false;
+    if (!origin?.same) return true;
     await trx
       .deleteFrom('packages')
       .where('id', '=', version.package_id)
       .where('latest_version', 'is', null)
-      .where('created_at', '=', version.created_at)
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
