@@ -12,6 +12,7 @@ import { findTenantRole, findUserByUsername } from './users.js';
 export const orgSlugPattern = /^[a-z0-9]([a-z0-9-]{0,37}[a-z0-9])?$/;
 
 export interface OrgMember {
+  userId: string;
   username: string;
   displayName: string | null;
   role: OrgRole;
@@ -88,7 +89,13 @@ export function listOrgMembers(db: Kysely<Database>, orgId: string): Promise<Org
   return db
     .selectFrom('org_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.username', 'u.display_name as displayName', 'm.role', 'm.created_at as joinedAt'])
+    .select([
+      'u.id as userId',
+      'u.username',
+      'u.display_name as displayName',
+      'm.role',
+      'm.created_at as joinedAt',
+    ])
     .where('m.org_id', '=', orgId)
     .orderBy('u.username')
     .execute();
@@ -98,7 +105,14 @@ export function listOrgsOfUser(db: Kysely<Database>, tenantId: string, userId: s
   return db
     .selectFrom('org_members as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
-    .select(['o.slug', 'o.name', 'o.description', 'm.role', 'o.created_at as createdAt'])
+    .select([
+      'o.slug',
+      'o.name',
+      'o.description',
+      'm.role',
+      'o.created_at as createdAt',
+      'm.created_at as joinedAt',
+    ])
     .where('o.tenant_id', '=', tenantId)
     .where('m.user_id', '=', userId)
     .orderBy('o.slug')

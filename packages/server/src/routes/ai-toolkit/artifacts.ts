@@ -89,6 +89,16 @@ const create = createRoute({
               .max(39)
               .optional()
               .openapi({ description: 'Team slug: the artifact is team/name' }),
+            toolTargets: z
+              .array(z.string().trim().min(1).max(50))
+              .max(20)
+              .optional()
+              .openapi({ description: "aitk's spelling of tool_targets" }),
+            scope: z
+              .string()
+              .max(64)
+              .optional()
+              .openapi({ description: "aitk: the caller's username, or a team slug (then as team)" }),
           }),
         },
       },
@@ -163,18 +173,20 @@ export function aitkArtifactRoutes(deps: AppDeps) {
     const principal = requireScope(c, 'skills:publish');
     const body = c.req.valid('json');
     const tenantId = c.get('tenant').id;
-    if (body.team && !(await findOrg(deps.db, tenantId, body.team))) {
-      throw new AgentryError('not_found', { message: `No team ${body.team}.` });
+    // aitk names the owner as `scope`: the caller's username (their own name) or a team's slug.
+    const team = body.team ?? (body.scope && body.scope !== principal.user.username ? body.scope : undefined);
+    if (team && !(await findOrg(deps.db, tenantId, team))) {
+      throw new AgentryError('not_found', { message: `No team ${team}.` });
     }
     const pkg = await reservePackage(deps.db, {
       tenantId,
       viewer: { userId: principal.user.id, scopes: principal.scopes },
-      name: body.team ? `@${body.team}/${body.name}` : body.name,
+      name: team ? `@${team}/${body.name}` : body.name,
       kind: body.type,
       visibility: body.visibility,
       description: body.description,
       keywords: body.keywords,
-      toolTargets: body.tool_targets,
+      toolTargets: body.tool_targets.length > 0 ? body.tool_targets : (body.toolTargets ?? []),
     });
     return c.json({ data: artifactOfPackage(pkg, principal.user.username) }, 201);
   });

@@ -11,7 +11,7 @@ import { issueSessionJwt, sessionJwtSeconds } from '../../domain/session-jwt.js'
 import { requirePrincipal } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
-import { aitkErrors, json } from './common.js';
+import { aitkErrors, isAitkCli, json } from './common.js';
 
 /** AI Toolkit's CLI tokens live a year. */
 const cliTokenDays = 365;
@@ -41,7 +41,17 @@ const verify = createRoute({
   summary: 'Whether an API token (X-API-Token or Bearer) is valid',
   ...requiresAuth(),
   responses: {
-    200: json(z.object({ valid: z.literal(true), user_id: z.string() }), 'Valid'),
+    200: json(
+      z.object({
+        valid: z.literal(true),
+        user_id: z.string(),
+        data: z
+          .object({ authenticated: z.literal(true), userId: z.string(), username: z.string() })
+          .optional()
+          .openapi({ description: 'For aitk (User-Agent node), which reads data.userId and data.username' }),
+      }),
+      'Valid',
+    ),
     ...aitkErrors(401, 429),
   },
 });
@@ -71,7 +81,15 @@ export function aitkAuthRoutes(deps: AppDeps) {
 
   app.openapi(verify, (c) => {
     const principal = requirePrincipal(c);
-    return c.json({ valid: true as const, user_id: principal.user.id }, 200);
+    const valid = { valid: true as const, user_id: principal.user.id };
+    if (!isAitkCli(c)) return c.json(valid, 200);
+    return c.json(
+      {
+        ...valid,
+        data: { authenticated: true as const, userId: principal.user.id, username: principal.user.username },
+      },
+      200,
+    );
   });
 
   // A web page (cookie session), not an API path: it hands the session's JWT to same-origin scripts.

@@ -9,6 +9,12 @@ import type { Kysely } from 'kysely';
 import type { Database, Package } from '../../db/schema.js';
 import { canReadPackage, canWritePackage, type Viewer } from '../../domain/access.js';
 import type { SearchHit } from '../../domain/search.js';
+import { clientDialectOf } from '../../http/surfaces.js';
+
+/** AI Toolkit's real CLI `aitk`: it calls Node's built-in fetch, whose User-Agent is `node`. */
+export function isAitkCli(c: { req: { header(name: string): string | undefined } }): boolean {
+  return clientDialectOf(c.req.header('user-agent')).aitkCli;
+}
 
 export const aitkTypes = ['skill', 'mcp', 'template', 'config', 'hook'] as const;
 
@@ -60,9 +66,26 @@ export const Artifact = z
     audit_score: z.number().int().nullable(),
     deprecated: z.boolean(),
     updated_at: z.string(),
+    latestVersion: z.string().nullable().openapi({ description: 'aitk reads camelCase: as latest_version' }),
+    totalDownloads: z.number().int().openapi({ description: 'as total_downloads' }),
+    toolTargets: z.array(z.string()).openapi({ description: 'as tool_targets' }),
+    updatedAt: z.string().openapi({ description: 'as updated_at' }),
   })
   .openapi('AitkArtifact');
 export type AitkArtifact = z.infer<typeof Artifact>;
+
+/** The camelCase spellings aitk's types read, beside the documented snake_case ones. */
+function withCamelCase(
+  artifact: Omit<AitkArtifact, 'latestVersion' | 'totalDownloads' | 'toolTargets' | 'updatedAt'>,
+): AitkArtifact {
+  return {
+    ...artifact,
+    latestVersion: artifact.latest_version,
+    totalDownloads: artifact.total_downloads,
+    toolTargets: artifact.tool_targets,
+    updatedAt: artifact.updated_at,
+  };
+}
 
 export const typeFilter = z
   .enum(artifactKinds)
@@ -76,7 +99,7 @@ function split(name: string, publisher: string): { scope: string; bare: string }
 
 export function artifactOfHit(hit: SearchHit): AitkArtifact {
   const { scope, bare } = split(hit.name, hit.publisher);
-  return {
+  return withCamelCase({
     id: hit.id,
     scope,
     name: bare,
@@ -94,12 +117,12 @@ export function artifactOfHit(hit: SearchHit): AitkArtifact {
     audit_score: hit.auditScore,
     deprecated: hit.deprecated,
     updated_at: hit.updatedAt.toISOString(),
-  };
+  });
 }
 
 export function artifactOfPackage(pkg: Package, publisher: string): AitkArtifact {
   const { scope, bare } = split(pkg.name, publisher);
-  return {
+  return withCamelCase({
     id: pkg.id,
     scope,
     name: bare,
@@ -117,7 +140,7 @@ export function artifactOfPackage(pkg: Package, publisher: string): AitkArtifact
     audit_score: pkg.latest_audit_score,
     deprecated: pkg.deprecated,
     updated_at: new Date(pkg.updated_at as unknown as string).toISOString(),
-  };
+  });
 }
 
 export interface ResolvedArtifact {

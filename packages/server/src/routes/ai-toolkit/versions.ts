@@ -1,12 +1,17 @@
 /**
  * AI Toolkit versions: `POST …/versions` (multipart: version, tarball, changelog) through the same
- * publish pipeline and scan as Tank's two-phase publish, and `GET …/versions/:version/download`.
+ * publish pipeline and scan as Tank's two-phase publish, `GET …/versions` (newest first: aitk installs
+ * `data[0]` and checks a publish there) and `GET …/versions/:version/download`. aitk uploads the archive
+ * as `file` (with `metadata`, `dependencies` and `readme` fields whose content its packed
+ * aitk-artifact.json also holds, so they are accepted and not needed).
  */
 import { AgentryError, type Manifest, manifestSchema, readArchive } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import semver from 'semver';
 import type { AppDeps } from '../../app-deps.js';
 import { canReadPackage, canWritePackage } from '../../domain/access.js';
+import { listVisibleVersions } from '../../domain/catalog.js';
 import { cached } from '../../domain/hot-reads.js';
 import { publishArchive, publishDepsOf } from '../../domain/publish.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
@@ -33,13 +38,36 @@ const publish = createRoute({
   method: 'post',
   path: '/api/v1/artifacts/{scope}/{name}/versions',
   tags: ['ai-toolkit'],
-  summary: 'Publish a version from a tarball (multipart/form-data: version, tarball, changelog)',
+  summary:
+    'Publish a version from a tarball (multipart/form-data: version, tarball (or file, as aitk sends it), changelog)',
   ...requiresAuth('skills:publish'),
   request: { params: ScopeName },
   responses: {
     201: json(z.object({ data: ArtifactVersion }), 'Published'),
     ...aitkErrors(400, 401, 403, 404, 409, 413, 422, 429),
   },
+});
+
+const VersionListItem = z.object({
+  id: z.string(),
+  version: z.string(),
+  changelog: z.string().nullable(),
+  integrity: z.string().nullable(),
+  size_bytes: z.number().int().nullable(),
+  verdict: z.string().nullable(),
+  audit_score: z.number().int().nullable(),
+  deprecated: z.string().nullable(),
+  published_at: z.string().nullable(),
+  publishedAt: z.string().nullable().openapi({ description: 'aitk reads camelCase: as published_at' }),
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/v1/artifacts/{scope}/{name}/versions',
+  tags: ['ai-toolkit'],
+  summary: 'Published versions, newest first (semver descending), without yanked ones',
+  request: { params: ScopeName },
+  responses: { 200: json(z.object({ data: z.array(VersionListItem) }), 'Versions'), ...aitkErrors(404, 429) },
 });
 
 const download = createRoute({
@@ -112,10 +140,11 @@ export function aitkVersionRoutes(deps: AppDeps) {
     const form = await c.req.parseBody().catch(() => {
       throw new AgentryError('bad_request', { message: 'The multipart body could not be read.' });
     });
-    const tarball = form.tarball;
+    // The documented field, or `file` as aitk sends it.
+    const tarball = form.tarball instanceof File ? form.tarball : form.file;
     if (!(tarball instanceof File)) {
       throw new AgentryError('validation_error', {
-        issues: [{ path: ['tarball'], message: 'A .tgz file is required.' }],
+        issues: [{ path: ['tarball'], message: 'A .tgz file is required (field tarball or file).' }],
       });
     }
     const bytes = Buffer.from(await tarball.arrayBuffer());
@@ -180,6 +209,35 @@ export function aitkVersionRoutes(deps: AppDeps) {
         },
       },
       201,
+    );
+  });
+
+  app.openapi(list, async (c) => {
+    const { scope, name } = c.req.valid('param');
+    const found = await resolveArtifact(deps.db, c.get('tenant').id, scope, name, viewerOf(c));
+    const versions = (await listVisibleVersions(deps.db, found.pkg.id))
+      .filter((v) => v.status === 'published')
+      .sort((a, b) => semver.rcompare(a.version, b.version));
+    return c.json(
+      {
+        data: versions.map((v) => {
+          const publishedAt = v.published_at ? new Date(v.published_at).toISOString() : null;
+          const changelog = (v.manifest as { changelog?: unknown } | null)?.changelog;
+          return {
+            id: v.id,
+            version: v.version,
+            changelog: typeof changelog === 'string' ? changelog : null,
+            integrity: v.integrity,
+            size_bytes: v.size_bytes === null ? null : Number(v.size_bytes),
+            verdict: v.verdict,
+            audit_score: v.audit_score,
+            deprecated: v.deprecated_message,
+            published_at: publishedAt,
+            publishedAt,
+          };
+        }),
+      },
+      200,
     );
   });
 
