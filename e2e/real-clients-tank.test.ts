@@ -51,14 +51,11 @@ interface ScanAnswer {
   stage_results: { stage: string; status: string; duration_ms: number }[];
 }
 
-/** The tank.json `tank init` writes, declaring the network use its script has. */
+/** A tank.json declaring the network use its script has (no visibility: publish defaults it to public). */
 const manifest = {
   name: 'weather-tank',
   version: '1.0.0',
   description: 'Looks up the weather for a city through a public API.',
-  // TODO(real-clients): `tank init` always writes visibility; once the default (public) lands on main,
-  // a replay without it belongs here too.
-  visibility: 'public',
   permissions: { network: { outbound: ['api.weather.example'] }, filesystem: {}, subprocess: false },
   skills: {},
 };
@@ -178,11 +175,7 @@ describe(`Tank CLI 0.16.5 against Agentry (${testDbKind()})`, () => {
       body: JSON.stringify({ manifest, readme, files: Object.keys(files).sort() }),
     });
     expect(step1.ok).toBe(true);
-    const { uploadUrl, versionId, skillId } = (await step1.json()) as {
-      uploadUrl: string;
-      versionId: string;
-      skillId: string;
-    };
+    const { uploadUrl, versionId } = (await step1.json()) as { uploadUrl: string; versionId: string };
     expect(uploadUrl.startsWith('http')).toBe(true);
 
     const upload = await fetch(uploadUrl, {
@@ -202,8 +195,6 @@ describe(`Tank CLI 0.16.5 against Agentry (${testDbKind()})`, () => {
         fileCount: Object.keys(files).length,
         tarballSize: totalSize,
         readme,
-        // TODO(real-clients): the CLI sends no skillId; drop this once confirm by versionId is on main.
-        skillId,
       }),
     });
     expect(confirm.ok).toBe(true);
