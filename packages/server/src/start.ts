@@ -11,7 +11,6 @@ import { createApp } from './app.js';
 import type { AppDeps } from './app-deps.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { createFsStore } from './blobs/fs-store.js';
-import { createS3Store } from './blobs/s3-store.js';
 import type { Config } from './config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { openDatabase } from './db/open.js';
@@ -41,8 +40,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function createBlobStore(config: Config, secret: string): BlobStore {
+export async function createBlobStore(config: Config, secret: string): Promise<BlobStore> {
   if (config.blobStore.startsWith('s3://')) {
+    // The AWS SDK is large: loaded only when the store is S3 (start-up time and idle memory).
+    const { createS3Store } = await import('./blobs/s3-store.js');
     return createS3Store({
       location: config.blobStore,
       region: config.s3Region,
@@ -151,7 +152,7 @@ export async function startServer(config: Config, logger = createLogger(config))
       db: database.db,
       dbKind: database.kind,
       vector: database.vector,
-      blobs: createBlobStore(effective, secret),
+      blobs: await createBlobStore(effective, secret),
       secret,
       logger,
       limiter: createRateLimiter(redis),

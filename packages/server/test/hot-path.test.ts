@@ -117,6 +117,27 @@ describe('read cache', () => {
     expect((await t.request(`/api/v1/skills/${name}`)).status).toBe(404);
   });
 
+  it('caches anonymous search answers until any package changes', async () => {
+    const word = `zebrafish${counter}`;
+    const names = async () => {
+      const body = await getJson(`/api/v1/search?q=${word}`);
+      return (body.results as { name: string }[]).map((r) => r.name).sort();
+    };
+    const first = uniqueName(word);
+    await publishVersion(t, owner.token, { name: first, version: '1.0.0', description: `About ${word}.` });
+    expect(await names()).toEqual([first]);
+    const hits = t.deps.cache.stats().hits;
+    expect(await names()).toEqual([first]);
+    expect(t.deps.cache.stats().hits).toBeGreaterThan(hits);
+
+    const second = uniqueName(word);
+    await publishVersion(t, owner.token, { name: second, version: '1.0.0', description: `About ${word}.` });
+    expect(await names()).toEqual([first, second].sort());
+    await sql`UPDATE packages SET visibility = 'private' WHERE name = ${second}`.execute(t.deps.db);
+    await t.deps.cacheSync();
+    expect(await names()).toEqual([first]);
+  });
+
   it('keeps the access check of a private artifact on every request', async () => {
     const name = uniqueName('private');
     await publish(name, '1.0.0', 'private');

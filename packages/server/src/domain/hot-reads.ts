@@ -13,6 +13,8 @@ import { type HotCache, sizeOf } from '../hot-cache.js';
 import { canReadPackage, findPackage, requireReadablePackage, type Viewer } from './access.js';
 
 export const cacheChannel = 'agentry_cache';
+/** Tag of cached search answers: any change to any package may change them. */
+export const searchTag = 'search';
 
 /** Drops a package's cached answers whenever the database announces a change to it (migration 0013). */
 export function listenForInvalidations(
@@ -22,7 +24,10 @@ export function listenForInvalidations(
 ): Promise<Listener> {
   const wanted = cache.enabled;
   return database.listen(cacheChannel, {
-    message: (packageId) => cache.invalidate(packageId),
+    message: (packageId) => {
+      cache.invalidate(packageId);
+      cache.invalidate(searchTag);
+    },
     live(live) {
       // Whatever was cached may have missed an invalidation while the listener was away.
       cache.clear();

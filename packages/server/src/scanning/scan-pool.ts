@@ -101,11 +101,18 @@ export function createScanPool(options: ScanPoolOptions) {
     }
   };
 
-  for (let i = 0; i < Math.max(1, options.size); i++) spawnWorker();
+  // Workers start with the first scan, not with the process: a server that only serves reads never
+  // pays their start-up time or memory.
+  let started = false;
+  const start = () => {
+    started = true;
+    for (let i = 0; i < Math.max(1, options.size); i++) spawnWorker();
+  };
 
   return {
     scan(request: ScanRequest): Promise<ScanResponse> {
       if (closed) return Promise.reject(new AgentryError('service_unavailable'));
+      if (!started) start();
       return new Promise((resolve, reject) => {
         const job: ScanJob = {
           id: nextId++,

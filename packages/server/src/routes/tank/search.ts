@@ -2,6 +2,7 @@
 import { artifactKinds } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
+import { cached, searchTag } from '../../domain/hot-reads.js';
 import { searchPackages, searchSorts } from '../../domain/search.js';
 import { viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
@@ -111,25 +112,36 @@ export function tankSearchRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(search, async (c) => {
     const query = c.req.valid('query');
-    const result = await searchPackages(
-      deps.db,
-      {
-        tenantId: c.get('tenant').id,
-        viewer: viewerOf(c),
-        q: query.q,
-        kinds: query.kind,
-        tools: query.tool,
-        tags: query.tags,
-        verdicts: query.verdict,
-        visibility: query.visibility as ('public' | 'private' | 'team')[] | undefined,
-        sort: query.sort,
-        limit: query.limit,
-        offset: (query.page - 1) * query.limit,
-        semantic: query.semantic,
-        minSimilarity: query.min_similarity,
-      },
-      { embedder: deps.embedder, vector: deps.vector },
-    );
+    const viewer = viewerOf(c);
+    const tenantId = c.get('tenant').id;
+    // Anonymous answers depend only on the query and the public catalogue: cached until any package
+    // changes (see domain/hot-reads.ts). Signed-in viewers may see private artifacts, so they always query.
+    const run = () =>
+      searchPackages(
+        deps.db,
+        {
+          tenantId,
+          viewer,
+          q: query.q,
+          kinds: query.kind,
+          tools: query.tool,
+          tags: query.tags,
+          verdicts: query.verdict,
+          visibility: query.visibility as ('public' | 'private' | 'team')[] | undefined,
+          sort: query.sort,
+          limit: query.limit,
+          offset: (query.page - 1) * query.limit,
+          semantic: query.semantic,
+          minSimilarity: query.min_similarity,
+        },
+        { embedder: deps.embedder, vector: deps.vector },
+      );
+    const result = viewer.userId
+      ? await run()
+      : ((await cached(deps.cache, `search:${tenantId}:${JSON.stringify(query)}`, async () => ({
+          tag: searchTag,
+          value: await run(),
+        }))) as Awaited<ReturnType<typeof run>>);
     return c.json(
       {
         results: result.hits.map((hit) => ({
