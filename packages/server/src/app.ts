@@ -97,7 +97,12 @@ export function createApp(deps: AppDeps) {
   });
   // JSON API bodies are small; uploads (Tank's scan, AI Toolkit's multipart publish) have their own limits.
   const uploadPath = /^\/api\/v1\/(?:scan|artifacts\/[^/]+\/[^/]+\/versions)$/;
-  app.use('/api/*', (c, next) => (uploadPath.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
+  // GET and HEAD carry no body; skipping them also spares the hot path building a full Request object.
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || uploadPath.test(c.req.path)
+      ? next()
+      : jsonBodyLimit(c, next),
+  );
 
   app.route('/', healthRoutes(deps));
   if (deps.blobs.kind === 'fs') app.route('/', blobRoutes(deps));

@@ -125,10 +125,12 @@ export async function startServer(config: Config, logger = createLogger(config))
 
     // Listen first, so PORT=0 can pick a port before URLs are built from it; requests that arrive
     // before the app is ready get 503.
-    let handle: (request: Request) => Response | Promise<Response> = () =>
+    // The node server's bindings (incoming socket) go through as the app's env: the client address of
+    // rate limits and logs is read from the socket (http/request-context.ts).
+    let handle: (request: Request, env: unknown) => Response | Promise<Response> = () =>
       new Response('starting', { status: 503, headers: { 'Retry-After': '1' } });
     const server = serve({
-      fetch: (request) => handle(request),
+      fetch: (request, env) => handle(request, env),
       port: config.port,
       hostname: config.host,
     }) as Server;
@@ -180,7 +182,7 @@ export async function startServer(config: Config, logger = createLogger(config))
     cleanups.push(() => jobs.stop());
     deps.jobs = jobs;
     const app = createApp(deps);
-    handle = (request) => app.fetch(request);
+    handle = (request, env) => app.fetch(request, env);
 
     // Housekeeping every minute: idempotent, so several processes may run it at once.
     const sweep = setInterval(() => {
