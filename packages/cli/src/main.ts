@@ -26,6 +26,7 @@ import {
   runTokenList,
   runTokenRevoke,
 } from './commands/account.js';
+import { formatBootstrap, runBootstrap } from './commands/bootstrap.js';
 import { type CommandSpec, runCompletions } from './commands/completions.js';
 import {
   formatConfigChange,
@@ -521,7 +522,31 @@ examples(
 ).action(async (name: string, value: string) =>
   output(await runVisibility(context(), name, value), formatVisibility),
 );
-
+examples(
+  program.command('bootstrap').description('install the skills the registry recommends for this project'),
+  [
+    'agentry bootstrap',
+    'agentry bootstrap --yes --tool claude-code',
+    'agentry bootstrap --stack rust,axum --dry-run --json',
+  ],
+)
+  .option('-y, --yes', 'install every recommendation without asking')
+  .option('--dry-run', 'show the recommendations; install nothing')
+  .option('--stack <tags>', 'comma-separated stack tags instead of detecting them')
+  .option('--project <slug>', "the registry project instead of resolving this repository's git remote")
+  .option('--tool <tool>', toolHelp, collect)
+  .action(async (o: { yes?: boolean; dryRun?: boolean; stack?: string; project?: string; tool?: string[] }) =>
+    output(
+      await runBootstrap(context(), {
+        ...o,
+        stack: o.stack
+          ?.split(',')
+          .map((t) => t.trim().toLowerCase())
+          .filter(Boolean),
+      }),
+      formatBootstrap,
+    ),
+  );
 examples(program.command('star').description('star an artifact').argument('<name>'), [
   'agentry star @acme/code-review',
 ]).action(async (name: string) => output(await runStar(context(), name, true), formatStar));
