@@ -43,8 +43,10 @@ import { artifactManagePages } from './web/artifact-manage.js';
 import { artifactPages } from './web/artifact-pages.js';
 import { appJs, stylesheet } from './web/assets.js';
 import { dashboardPages } from './web/dashboard-pages.js';
+import { inboxPages } from './web/inbox-pages.js';
 import { profilePages } from './web/profile-pages.js';
 import { searchPages } from './web/search-pages.js';
+import { teamPages } from './web/team-pages.js';
 
 /** Paths served before tenant resolution: probes and public documents answer on any host name. */
 const tenantFree = /^\/(?:(?:health|v1\/healthz|metrics|openapi\.json|docs\/api)$|(?:assets|_blobs)\/)/;
@@ -164,6 +166,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', profilePages(deps));
   app.route('/', dashboardPages(deps));
   app.route('/', artifactManagePages(deps));
+  app.route('/', inboxPages(deps));
+  app.route('/', teamPages(deps));
 
   const openApiConfig = {
     openapi: '3.1.0',

@@ -6,14 +6,16 @@
  * published skills nearest to the tags' embedding, only with an embedder). Stack mappings are the
  * curated tier's data and are managed here too.
  */
-import { AgentryError } from '@agentry/core';
+import { AgentryError, slugOfPackageName } from '@agentry/core';
 import { type Kysely, sql } from 'kysely';
 import type { ProjectItemKind } from '../db/inbox-schema.js';
 import type { Database } from '../db/schema.js';
 import type { Embedder } from '../embedders/embedder.js';
+import type { Viewer } from './access.js';
 import { recordAudit } from './audit.js';
 import { toVectorLiteral } from './embeddings.js';
 import { findProject, listProjectItems } from './projects.js';
+import { visibleTo } from './visibility.js';
 
 export const bootstrapCap = 8;
 const tierLimit = 16;
@@ -24,15 +26,12 @@ export interface BootstrapDeps {
   vector?: boolean | undefined;
 }
 
-/** Package name → skill-pool slug, and the filter for packages skill-pool lists as published skills. */
-export interface SkillCatalogView {
-  slugOf(packageName: string): string;
-}
-
 export interface BootstrapInput {
   tenantId: string;
   stack: string[];
   project?: string | undefined;
+  /** Who asks: the tagged and semantic tiers list only skills the caller may read. */
+  viewer: Viewer;
 }
 
 export interface BootstrapResult {
@@ -55,14 +54,15 @@ export function parseStackTags(raw: string | undefined): string[] {
   ];
 }
 
-function publishedSkills(db: Kysely<Database>, tenantId: string) {
+/** Skills as skill-pool's catalog lists them: kind skill, active, a published latest, readable by the caller. */
+function publishedSkills(db: Kysely<Database>, tenantId: string, viewer: Viewer) {
   return db
     .selectFrom('packages as p')
     .where('p.tenant_id', '=', tenantId)
     .where('p.kind', '=', 'skill')
     .where('p.status', '=', 'active')
-    .where('p.visibility', '=', 'public')
-    .where('p.latest_version_id', 'is not', null);
+    .where('p.latest_version_id', 'is not', null)
+    .where((eb) => visibleTo(eb, viewer));
 }
 
 async function curatedTier(db: Kysely<Database>, tenantId: string, stack: string[]): Promise<string[]> {
@@ -79,34 +79,26 @@ async function curatedTier(db: Kysely<Database>, tenantId: string, stack: string
   return rows.map((row) => row.skill_slug);
 }
 
-async function taggedTier(
-  db: Kysely<Database>,
-  tenantId: string,
-  stack: string[],
-  view: SkillCatalogView,
-): Promise<string[]> {
+async function taggedTier(db: Kysely<Database>, input: BootstrapInput): Promise<string[]> {
+  const { stack } = input;
   if (stack.length === 0) return [];
-  const rows = await publishedSkills(db, tenantId)
+  const rows = await publishedSkills(db, input.tenantId, input.viewer)
     .select('p.name')
     .where(sql<boolean>`p.tags && ${sql.val(stack)}::text[]`)
     .orderBy('p.name')
     .limit(tierLimit)
     .execute();
-  return rows.map((row) => view.slugOf(row.name));
+  return rows.map((row) => slugOfPackageName(row.name));
 }
 
-async function semanticTier(
-  deps: BootstrapDeps,
-  tenantId: string,
-  stack: string[],
-  view: SkillCatalogView,
-): Promise<string[]> {
+async function semanticTier(deps: BootstrapDeps, input: BootstrapInput): Promise<string[]> {
+  const { stack } = input;
   if (!deps.embedder || !deps.vector || stack.length === 0) return [];
   try {
     const [vector] = await deps.embedder.embed([stack.join(' ')]);
     if (!vector) return [];
     const literal = toVectorLiteral(vector);
-    const rows = await publishedSkills(deps.db, tenantId)
+    const rows = await publishedSkills(deps.db, input.tenantId, input.viewer)
       .innerJoin('package_embeddings as e', 'e.package_id', 'p.id')
       .select('p.name')
       .where('e.model', '=', deps.embedder.name)
@@ -114,18 +106,14 @@ async function semanticTier(
       .orderBy('p.name')
       .limit(tierLimit)
       .execute();
-    return rows.map((row) => view.slugOf(row.name));
+    return rows.map((row) => slugOfPackageName(row.name));
   } catch {
     // The semantic tier only backfills; an embedder outage leaves the other tiers' answer.
     return [];
   }
 }
 
-export async function bootstrapSkills(
-  deps: BootstrapDeps,
-  input: BootstrapInput,
-  view: SkillCatalogView,
-): Promise<BootstrapResult> {
+export async function bootstrapSkills(deps: BootstrapDeps, input: BootstrapInput): Promise<BootstrapResult> {
   const project = input.project ? await findProject(deps.db, input.tenantId, input.project) : undefined;
   if (input.stack.length === 0 && !input.project) {
     throw new AgentryError('bad_request', {
@@ -137,8 +125,8 @@ export async function bootstrapSkills(
   const projectTier = items.filter((item) => item.kind !== 'plugin').map((item) => item.skill_slug);
   const [curated, tagged, semantic] = await Promise.all([
     curatedTier(deps.db, input.tenantId, input.stack),
-    taggedTier(deps.db, input.tenantId, input.stack, view),
-    semanticTier(deps, input.tenantId, input.stack, view),
+    taggedTier(deps.db, input),
+    semanticTier(deps, input),
   ]);
   const skills: string[] = [];
   for (const slug of [...projectTier, ...curated, ...tagged, ...semantic]) {

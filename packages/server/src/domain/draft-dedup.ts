@@ -6,6 +6,7 @@
  * published package (lower-cased, name punctuation as spaces), with an identical name counting as 1.0.
  * Both engines ship pg_trgm, so the fallback works everywhere.
  */
+import { slugOfPackageName } from '@agentry/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Embedder } from '../embedders/embedder.js';
@@ -14,7 +15,7 @@ import { embeddingText, toVectorLiteral } from './embeddings.js';
 export const mergeThreshold = 0.85;
 
 export interface MergeProposal {
-  /** The published package's name (the skill-pool slug for unscoped names). */
+  /** The published package's Agentry name; `slug` is its skill-pool slug. */
   name: string;
   slug: string;
   similarity: number;
@@ -89,7 +90,6 @@ export async function findMergeProposal(
   deps: DedupDeps,
   tenantId: string,
   draft: DraftText,
-  slugOf: (packageName: string) => string = (name) => name,
 ): Promise<MergeProposal | undefined> {
   let best: { name: string; similarity: number } | undefined;
   if (deps.embedder && deps.vector) {
@@ -103,5 +103,5 @@ export async function findMergeProposal(
   best ??= await lexicalProposal(deps.db, tenantId, draft);
   if (!best || best.similarity < mergeThreshold) return undefined;
   const similarity = Math.min(1, Math.max(0, Math.round(best.similarity * 10_000) / 10_000));
-  return { name: best.name, slug: slugOf(best.name), similarity };
+  return { name: best.name, slug: slugOfPackageName(best.name), similarity };
 }

@@ -95,6 +95,9 @@ main { max-width: 72rem; }
 .downloads-chart .axis-label { fill: var(--muted); font-size: 12px; }
 .chart figcaption { color: var(--muted); font-size: .85rem; }
 .chart { margin: 0; }
+.downloads-chart .bar.views { fill: var(--accent); opacity: .45; }
+.badge { display: inline-block; min-width: 1.4em; padding: 0 .4em; border-radius: 1em; background: var(--accent); color: var(--bg); font-size: .8rem; text-align: center; }
+pre.source { white-space: pre-wrap; overflow-wrap: anywhere; padding: .75rem; background: var(--card); }
 section > table { display: block; overflow-x: auto; }
 tr.current td { font-weight: 600; }
 .integrity { overflow-wrap: anywhere; }

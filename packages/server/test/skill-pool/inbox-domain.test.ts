@@ -36,7 +36,7 @@ import { tarballKey } from '../../src/domain/versions.js';
 let t: TestApp;
 let curator: TestUser;
 let tenantId: string;
-const view = { slugOf: (name: string) => name };
+const viewer = { userId: undefined, scopes: [] };
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -303,7 +303,7 @@ describe('bootstrap', () => {
       userId: curator.id,
       mapping: { stack: 'SQL', skill: 'curated-one' },
     });
-    const result = await bootstrapSkills(t.deps, { tenantId, stack: ['sql'], project: 'boot' }, view);
+    const result = await bootstrapSkills(t.deps, { tenantId, stack: ['sql'], project: 'boot', viewer });
     expect(result.skills).toEqual(['project-first', 'sql-formatter', 'curated-one']);
     expect(result.project).toEqual({ slug: 'boot', name: 'Boot' });
     expect(result.tier_breakdown).toEqual({
@@ -318,7 +318,7 @@ describe('bootstrap', () => {
       'some-plugin',
     ]);
 
-    const unknown = await bootstrapSkills(t.deps, { tenantId, stack: ['sql'], project: 'nope' }, view);
+    const unknown = await bootstrapSkills(t.deps, { tenantId, stack: ['sql'], project: 'nope', viewer });
     expect(unknown.project).toBeUndefined();
     expect(unknown.skills).toEqual(['curated-one', 'sql-formatter']);
 
@@ -329,8 +329,8 @@ describe('bootstrap', () => {
         mapping: { stack: 'many', skill: `m${i}` },
       });
     }
-    expect((await bootstrapSkills(t.deps, { tenantId, stack: ['many'] }, view)).skills).toHaveLength(8);
-    await expect(bootstrapSkills(t.deps, { tenantId, stack: [] }, view)).rejects.toMatchObject({
+    expect((await bootstrapSkills(t.deps, { tenantId, stack: ['many'], viewer })).skills).toHaveLength(8);
+    await expect(bootstrapSkills(t.deps, { tenantId, stack: [], viewer })).rejects.toMatchObject({
       code: 'bad_request',
     });
   });

@@ -10,8 +10,12 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../../app-deps.js';
 import type { AppEnv } from '../../http/context.js';
+import { bootstrapRoutes } from './bootstrap.js';
+import { draftRoutes } from './drafts.js';
 import { mcpRoutes } from './mcp.js';
+import { notificationRoutes } from './notifications.js';
 import { profileTokenRoutes } from './profile-tokens.js';
+import { projectRoutes } from './projects.js';
 import { skillFileRoutes } from './skill-files.js';
 import { skillVersionRoutes } from './skill-versions.js';
 import { skillRoutes } from './skills.js';
@@ -40,5 +44,9 @@ export function skillPoolRoutes(deps: AppDeps) {
   app.route('/', skillFileRoutes(deps));
   app.route('/', skillVersionRoutes(deps));
   app.route('/', mcpRoutes(deps));
+  app.route('/', draftRoutes(deps));
+  app.route('/', notificationRoutes(deps));
+  app.route('/', projectRoutes(deps));
+  app.route('/', bootstrapRoutes(deps));
   return app;
 }

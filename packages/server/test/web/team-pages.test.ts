@@ -1,0 +1,174 @@
+/**
+ * The team pages in-process: the drafts inbox (pending badge, SKILL.md, merge proposal, discard), the
+ * webhook setting, projects (create, order items), role gates, CSRF on every form. The browser journey is e2e/web-ui.test.ts.
+ */
+import { computeSha256 } from '@agentry/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, createTestUser, type TestApp, type TestUser } from '../../../../test-support/app.js';
+import { TestBrowser } from '../../../../test-support/browser.js';
+import { makeTarball, publishVersion, skillFiles } from '../../../../test-support/tarball.js';
+import { createDraft, findDraft } from '../../src/domain/drafts.js';
+import { findProject, listProjectItems } from '../../src/domain/projects.js';
+
+let t: TestApp;
+let curator: TestUser;
+let admin: TestUser;
+let viewer: TestUser;
+const password = 'correct horse battery';
+let counter = 0;
+
+class Browser extends TestBrowser {
+  constructor() {
+    counter += 1;
+    super((path, init) => t.request(path, init), {
+      'x-test-client-ip': `10.44.${counter >> 8}.${counter & 255}`,
+    });
+  }
+}
+
+async function signedIn(user: TestUser) {
+  const browser = new Browser();
+  expect((await browser.logIn(user.username, password)).status).toBe(303);
+  return browser;
+}
+
+async function draft(slug: string, description: string) {
+  const bytes = await makeTarball({
+    'SKILL.md': `---\nname: ${slug}\ndescription: ${description}\n---\n\n# ${slug}\n\n<script>alert(1)</script>\n`,
+  });
+  return createDraft(t.deps, {
+    tenantId: t.defaultTenantId,
+    userId: curator.id,
+    slug,
+    origin: 'cli',
+    notes: null,
+    description,
+    whenToUse: null,
+    tags: [],
+    bytes,
+    sha256: computeSha256(bytes),
+  });
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'false' } });
+  curator = await createTestUser(t.deps, t.defaultTenantId, {
+    role: 'curator',
+    password,
+    username: 'cura-web',
+  });
+  admin = await createTestUser(t.deps, t.defaultTenantId, {
+    role: 'admin',
+    password,
+    username: 'admin-web',
+    scopes: ['skills:read', 'skills:publish', 'tenant:admin'],
+  });
+  viewer = await createTestUser(t.deps, t.defaultTenantId, {
+    role: 'viewer',
+    password,
+    username: 'view-web',
+  });
+  expect(
+    (
+      await publishVersion(
+        t,
+        admin.token,
+        { name: 'lint-rules', version: '1.0.0', description: 'Lint rules for the monorepo.' },
+        skillFiles('lint-rules'),
+      )
+    ).status,
+  ).toBe(200);
+});
+afterAll(() => t.close());
+
+describe('drafts inbox', () => {
+  it('lists pending drafts with the badge, shows SKILL.md escaped and the merge proposal', async () => {
+    const near = await draft('lint-rules', 'Lint rules for the monorepo.');
+    const browser = await signedIn(curator);
+    const list = await (await browser.fetch('/dashboard/drafts')).text();
+    expect(list).toMatch(/data-testid="pending-badge"[^>]*>\d+</);
+    expect(list).toContain(`/dashboard/drafts/${near.id}`);
+    const page = await (await browser.fetch(`/dashboard/drafts/${near.id}`)).text();
+    expect(page).toContain('data-testid="merge-proposal"');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>alert(1)</script>');
+  });
+
+  it('discards, and refuses a form without its CSRF field', async () => {
+    const d = await draft('throwaway', 'To be discarded.');
+    const browser = await signedIn(curator);
+    const page = `/dashboard/drafts/${d.id}`;
+    expect((await browser.post(`${page}/discard`, {})).status).toBe(403);
+    const discarded = await browser.submit(`${page}/discard`, {}, page);
+    expect(discarded.status).toBe(303);
+    expect(await findDraft(t.deps.db, t.defaultTenantId, d.id)).toMatchObject({
+      status: 'discarded',
+      blob_key: null,
+    });
+  });
+
+  it('is closed to viewers and to visitors', async () => {
+    const browser = await signedIn(viewer);
+    expect((await browser.fetch('/dashboard/drafts')).status).toBe(403);
+    const anonymous = new Browser();
+    const res = await anonymous.fetch('/dashboard/drafts');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toContain('/login');
+  });
+});
+
+describe('webhook and projects (admins)', () => {
+  it('are closed to curators', async () => {
+    const browser = await signedIn(curator);
+    expect((await browser.fetch('/dashboard/webhook')).status).toBe(403);
+    expect((await browser.fetch('/dashboard/projects')).status).toBe(403);
+  });
+
+  it('saves a webhook, never shows the secret, and refuses a private address', async () => {
+    const browser = await signedIn(admin);
+    const saved = await browser.submit('/dashboard/webhook', {
+      webhook_url: 'https://hooks.example.com/skill-pool',
+      webhook_secret: 'very-secret-value',
+    });
+    expect(saved.status).toBe(200);
+    const html = await saved.text();
+    expect(html).toContain('data-testid="signing-state">Signing: on');
+    expect(html).not.toContain('very-secret-value');
+    const refused = await browser.submit('/dashboard/webhook', {
+      webhook_url: 'http://127.0.0.1/x',
+      webhook_secret: '',
+    });
+    expect(refused.status).toBe(422);
+  });
+
+  it('creates a project and keeps the item order typed in', async () => {
+    const browser = await signedIn(admin);
+    const created = await browser.submit('/dashboard/projects', {
+      slug: 'site',
+      name: 'Site',
+      git_remote: 'git@github.com:acme/site.git',
+    });
+    expect(created.status).toBe(303);
+    expect(created.headers.get('location')).toBe('/dashboard/projects/site');
+    const saved = await browser.submit(
+      '/dashboard/projects/site/items',
+      { items: 'zeta\nagent:reviewer\nalpha' },
+      '/dashboard/projects/site',
+    );
+    expect(saved.status).toBe(200);
+    const project = await findProject(t.deps.db, t.defaultTenantId, 'site');
+    expect((await listProjectItems(t.deps.db, project?.id ?? '')).map((i) => [i.skill_slug, i.kind])).toEqual(
+      [
+        ['zeta', 'skill'],
+        ['reviewer', 'agent'],
+        ['alpha', 'skill'],
+      ],
+    );
+    const bad = await browser.submit(
+      '/dashboard/projects/site/items',
+      { items: 'prompt:x' },
+      '/dashboard/projects/site',
+    );
+    expect(bad.status).toBe(422);
+  });
+});
