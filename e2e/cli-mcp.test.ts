@@ -140,6 +140,9 @@ describe(`agentry mcp over stdio (${testDbKind()})`, () => {
     const scanned = await call('scan', { path: '.claude/skills/mcp-helper' });
     expect(scanned.isError, scanned.content[0]?.text).toBeFalsy();
     expect(['PASS', 'PASS_WITH_NOTES']).toContain(jsonOf(scanned).report.verdict);
+    const outside = await call('scan', { path: '..' });
+    expect(outside.isError).toBe(true);
+    expect(outside.content[0]?.text).toMatch(/\[usage\]/);
   });
 
   it('answers errors as tool results the model can read', async () => {

@@ -9,7 +9,7 @@
  * otherwise refused unless the call carries `yes: true` (which the user saw when approving the call).
  * This module (and the SDK) is loaded only when `agentry mcp` runs.
  */
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { version } from '@agentry/core';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -209,7 +209,7 @@ export function createMcpServer(ctx: CommandContext, options: McpOptions = {}): 
     {
       title: 'Scan a folder or tarball',
       description:
-        'Run the registry security scanner locally on a folder or .tgz (relative to the project): verdict, audit score and findings. Nothing is uploaded.',
+        'Run the registry security scanner locally on a folder or .tgz inside the project (paths relative to it): verdict, audit score and findings. Nothing is uploaded.',
       inputSchema: {
         path: z.string().min(1).max(1000).default('.'),
         kind: z.string().max(40).optional().describe('artifact kind; default from the manifest, else skill'),
@@ -218,7 +218,15 @@ export function createMcpServer(ctx: CommandContext, options: McpOptions = {}): 
     },
     ({ path, kind }) =>
       answer(async () => {
-        const scanned = await runScan(resolve(ctx.cwd, path), { failOn: 'none', ...(kind ? { kind } : {}) });
+        const target = resolve(ctx.cwd, path);
+        // The project's own folders only: an agent has no business packing the whole disk into memory.
+        if (relative(ctx.cwd, target).startsWith('..') || isAbsolute(relative(ctx.cwd, target)))
+          throw new CliError(
+            'usage',
+            `${path} is outside the project (${ctx.cwd})`,
+            'scan a folder or .tgz inside it',
+          );
+        const scanned = await runScan(target, { failOn: 'none', ...(kind ? { kind } : {}) });
         return result(formatScan(scanned, false), scanned);
       }),
   );
