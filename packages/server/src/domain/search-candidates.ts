@@ -15,7 +15,7 @@
  * and, only while 1–2 do not fill the page (a row found only by the others scores below 405, and a name
  * containing the query at least 400 plus its similarity):
  *   3. bare names similar to the query (`%`, when typo tolerance applies), most similar first (GiST);
- *   4. full-text matches on name and description, most downloaded first;
+ *   4. full-text matches on name, tags and description, most downloaded first;
  *   5. readme matches: among the 500 most downloaded rows first, then any, from the GIN index.
  * Each proposes offset + limit rows (at least `candidatesPerSource`). While no source is cut short, the
  * union is every match and the order is exactly Tank's; when one is, what it left out ranks lower in its
@@ -52,7 +52,7 @@ export interface TextQuery {
   q: string;
   /** `q` with LIKE wildcards escaped. */
   like: string;
-  /** websearch_to_tsquery of `q`. */
+  /** to_tsquery of searchTsQuery(q). */
   tsq: RawBuilder<unknown>;
 }
 

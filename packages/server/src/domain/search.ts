@@ -1,11 +1,12 @@
 /**
  * Search over artifacts, as one domain module that every surface's search endpoint calls with options.
  * Ranking is Tank's: exact name 1000, name prefix 800, `/q` segment 600, substring 400, trigram
- * similarity × 300, full-text rank on name and description × 100 and on the readme × 50; ties by 7-day
+ * similarity × 300, full-text rank on name, tags (weight A) and description (B) × 100 and on the readme
+ * × 50, words matching in their forms and as prefixes (core searchTsQuery); ties by 7-day
  * downloads, then recency. Text is folded (accents, case) on both sides; the query is always bound as a
  * parameter and LIKE wildcards are escaped, so quotes, operators and `%`/`_` are just characters.
  */
-import { foldSearchText } from '@agentry/core';
+import { foldSearchText, searchTsQuery } from '@agentry/core';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Viewer } from './access.js';
@@ -94,9 +95,9 @@ export async function searchPackages(
     .trim()
     .slice(0, maxQueryLength);
   const like = escapeLike(q);
-  // Hyphens, slashes and underscores join words in names ("code-review"); for full-text matching they are
-  // spaces, as in the indexed name, and a leading "-" must not turn into websearch's NOT operator.
-  const tsq = sql`websearch_to_tsquery('english', ${q.replace(/[-_/@.]+/g, ' ')})`;
+  // Every word, in its word forms, as a prefix and under its other spellings (searchTsQuery); only
+  // letters and digits reach to_tsquery, so quotes, "-" and ":*" in a query are just separators.
+  const tsq = sql`to_tsquery('english', ${searchTsQuery(q)})`;
 
   /** Visible to the viewer and through every filter; the text condition comes on top. */
   const filtered = db
