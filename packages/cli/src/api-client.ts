@@ -90,14 +90,36 @@ export function createClient(options: ClientOptions) {
 
   /** Bytes of a URL (absolute, or relative to the registry), refusing more than `limit`. */
   async function download(url: string, limit = maxDownloadBytes): Promise<Buffer> {
+    const answer = await downloadIfChanged(url, { limit });
+    if (answer === 'not-modified')
+      throw new RegistryError('bad_response', `${url} answered 304 unasked`, 304);
+    return answer;
+  }
+
+  /**
+   * Bytes of a URL, or 'not-modified' when `ifNoneMatch` (an ETag the caller holds the bytes for) still
+   * matches: the registry then sends no body and counts no download. `headers` say why the bytes are
+   * wanted (Agentry-Command, Agentry-Dry-Run).
+   */
+  async function downloadIfChanged(
+    url: string,
+    wanted: { ifNoneMatch?: string | undefined; headers?: Record<string, string>; limit?: number } = {},
+  ): Promise<Buffer | 'not-modified'> {
+    const limit = wanted.limit ?? maxDownloadBytes;
     const absolute = /^https?:\/\//.test(url) ? url : `${base}${url}`;
+    const headers: Record<string, string> = { ...wanted.headers };
+    if (wanted.ifNoneMatch) headers['if-none-match'] = wanted.ifNoneMatch;
     // Downloads get longer than API calls: the timeout covers reading the whole body.
     const res = await send(
       absolute,
-      {},
+      { headers },
       'application/octet-stream',
       Math.max(options.timeoutMs ?? 0, 300_000),
     );
+    if (res.status === 304 && wanted.ifNoneMatch) {
+      await res.body?.cancel();
+      return 'not-modified';
+    }
     if (!res.ok) throw await failure(res);
     const declared = Number(res.headers.get('content-length') ?? '0');
     if (declared > limit)
@@ -126,7 +148,7 @@ export function createClient(options: ClientOptions) {
     if (!res.ok) throw await failure(res);
   }
 
-  return { base, request, requestStatus, download, put };
+  return { base, request, requestStatus, download, downloadIfChanged, put };
 }
 export type RegistryClient = ReturnType<typeof createClient>;
 

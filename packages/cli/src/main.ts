@@ -27,6 +27,14 @@ import {
   runTokenRevoke,
 } from './commands/account.js';
 import { formatBootstrap, runBootstrap } from './commands/bootstrap.js';
+import {
+  formatCacheClean,
+  formatCacheList,
+  formatCacheVerify,
+  runCacheClean,
+  runCacheList,
+  runCacheVerify,
+} from './commands/cache.js';
 import { type CommandSpec, runCompletions } from './commands/completions.js';
 import {
   formatConfigChange,
@@ -547,6 +555,26 @@ examples(
       formatBootstrap,
     ),
   );
+
+const cache = examples(
+  program.command('cache').description('the local archive cache (by integrity) installs read first'),
+  ['agentry cache ls', 'agentry cache verify', 'agentry cache clean'],
+);
+cache
+  .command('ls')
+  .alias('list')
+  .description('cached archives')
+  .action(() => output(runCacheList(context()), formatCacheList));
+cache
+  .command('verify')
+  .description('re-hash every cached archive; remove damaged ones')
+  .action(() => output(runCacheVerify(context()), formatCacheVerify));
+cache
+  .command('clean')
+  .alias('clear')
+  .description('empty the cache')
+  .action(() => output(runCacheClean(context()), formatCacheClean));
+
 examples(program.command('star').description('star an artifact').argument('<name>'), [
   'agentry star @acme/code-review',
 ]).action(async (name: string) => output(await runStar(context(), name, true), formatStar));

@@ -7,6 +7,7 @@ import semver from 'semver';
 import { CliError } from '../cli-error.js';
 import { readUserConfig } from '../config-file.js';
 import { clean, type Paint, table, verdictColour } from '../format.js';
+import { cacheDir, createCache } from '../install/cache.js';
 import { type InstallResult, type RemoveResult, runInstall, runRemove } from '../install/installer.js';
 import { locateProject, readLockfile, readProjectManifest, readState } from '../install/project.js';
 import type { ProgressEvent } from '../install/resolve.js';
@@ -78,6 +79,8 @@ export function runInstallCommand(
     add,
     tools: options.tool,
     configuredTools: readUserConfig(ctx.env).tools,
+    cache: createCache(cacheDir(ctx.env, ctx.home)),
+    command: 'install',
     frozen: options.frozen === true,
     force: options.force === true,
     dryRun: options.dryRun === true,
@@ -110,6 +113,8 @@ export function runUpdate(
     unlock: names.length > 0 ? new Set(names) : 'all',
     latest: options.latest === true,
     tools: options.tool,
+    cache: createCache(cacheDir(ctx.env, ctx.home)),
+    command: 'update',
     configuredTools: readUserConfig(ctx.env).tools,
     force: options.force === true,
     dryRun: options.dryRun === true,

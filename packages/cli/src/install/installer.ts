@@ -19,6 +19,7 @@ import {
 import semver from 'semver';
 import { CliError } from '../cli-error.js';
 import type { Registry } from '../registry.js';
+import type { ArchiveCache } from './cache.js';
 import { checkItem } from './drift.js';
 import { applyPlan, createdDirsOf, finishPlan, PlacementPlan, planPlacement, planRemoval } from './place.js';
 import {
@@ -31,7 +32,13 @@ import {
   writeProjectManifest,
   writeState,
 } from './project.js';
-import { lockEntryOf, type ProgressEvent, type ResolvedArtifact, resolveArtifacts } from './resolve.js';
+import {
+  type ArtifactMetadata,
+  lockEntryOf,
+  type ProgressEvent,
+  type ResolvedArtifact,
+  resolveArtifacts,
+} from './resolve.js';
 
 export interface ToolChoice {
   tools: ToolId[];
@@ -90,7 +97,7 @@ export interface PolicyOptions {
 
 /** Refuses FAIL and over-budget artifacts; asks before anything worse than the project's minimum verdict. */
 export async function enforcePolicies(
-  artifacts: ResolvedArtifact[],
+  artifacts: readonly ArtifactMetadata[],
   manifest: ProjectManifest,
   options: PolicyOptions,
 ): Promise<string[]> {
@@ -162,6 +169,10 @@ export interface InstallRequest {
   onProgress?: (event: ProgressEvent) => void;
   /** Resolve and check only; write nothing. */
   dryRun?: boolean;
+  /** The local archive cache (cache.ts); absent, every archive is downloaded. */
+  cache?: ArchiveCache | undefined;
+  /** The CLI command, sent to the registry with each download. */
+  command?: string;
 }
 
 export interface InstalledItem {
@@ -322,11 +333,34 @@ export async function runInstall(request: InstallRequest): Promise<InstallResult
       ? Object.fromEntries(Object.values(lock.artifacts).map((entry) => [entry.name, entry.version]))
       : dependencies;
 
+  // Policies are checked on each artifact's metadata before its bytes are fetched, one question at a
+  // time: a refused install downloads (and so counts) nothing.
+  const checked = new Set<string>();
+  let asking = Promise.resolve();
+  const beforeDownload = (artifact: ArtifactMetadata) => {
+    const installed = state.artifacts[artifact.name];
+    if (
+      installed?.version === artifact.version &&
+      artifact.detail.integrity &&
+      installed.integrity === artifact.detail.integrity
+    )
+      return Promise.resolve();
+    const turn = asking.then(async () => {
+      warnings.push(...(await enforcePolicies([artifact], { ...manifest, dependencies }, request.policy)));
+      checked.add(`${artifact.name}@${artifact.version}`);
+    });
+    asking = turn.catch(() => {});
+    return turn;
+  };
   const resolved = await resolveArtifacts({
     registry,
     roots,
     lock,
     unlock: unlock === 'all' ? 'all' : new Set([...unlock, ...moving]),
+    beforeDownload,
+    cache: request.cache,
+    command: request.command ?? 'install',
+    dryRun: request.dryRun === true,
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
 
@@ -352,7 +386,8 @@ export async function runInstall(request: InstallRequest): Promise<InstallResult
       installed.integrity !== artifact.payload.integrity
     );
   });
-  warnings.push(...(await enforcePolicies(fresh, { ...manifest, dependencies }, request.policy)));
+  const unchecked = fresh.filter((artifact) => !checked.has(`${artifact.name}@${artifact.version}`));
+  warnings.push(...(await enforcePolicies(unchecked, { ...manifest, dependencies }, request.policy)));
 
   // Plan: removals first (so their paths are free), then placements.
   const plan = new PlacementPlan(paths, state);

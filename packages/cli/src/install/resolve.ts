@@ -2,8 +2,11 @@
  * Resolution: from the project's ranges to one exact version per name, transitive dependencies
  * included — both the registry's declared dependencies and `requires` in a SKILL.md, which Tank's
  * installer ignores (Tank #49/#484). Locked versions are kept while they satisfy every range.
- * Every archive is downloaded (at most `concurrency` at once), checked against the registry's SHA-512
- * and the lockfile's, and read with the scanner's safe reader before anything is written to disk.
+ * Every archive is fetched (at most `concurrency` at once), checked against the registry's SHA-512
+ * and the lockfile's, and read with the scanner's safe reader before anything is written to disk. An
+ * archive already in the local cache (cache.ts) is asked for with If-None-Match, so the registry answers
+ * 304 without bytes and counts no download; `beforeDownload` may refuse an artifact from its metadata
+ * before any bytes are asked for, so a refused install downloads (and counts) nothing.
  */
 import {
   type ArtifactKind,
@@ -20,6 +23,7 @@ import semver from 'semver';
 import { RegistryError } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import type { Registry, VersionDetail, VersionSummary } from '../registry.js';
+import type { ArchiveCache } from './cache.js';
 import type { ArtifactPayload } from './place.js';
 
 export interface ResolvedArtifact {
@@ -40,6 +44,15 @@ export interface ProgressEvent {
   name: string;
   version: string;
   bytes: number;
+  /** The bytes came from the local cache (the registry answered 304). */
+  cached?: boolean;
+}
+
+/** An artifact known by its metadata, before its bytes are fetched. */
+export interface ArtifactMetadata {
+  name: string;
+  version: string;
+  detail: VersionDetail;
 }
 
 export interface ResolveOptions {
@@ -51,6 +64,13 @@ export interface ResolveOptions {
   unlock?: Set<string> | 'all';
   concurrency?: number;
   onProgress?: (event: ProgressEvent) => void;
+  /** Called with each artifact's metadata before its bytes are asked for; throwing stops the install. */
+  beforeDownload?: (artifact: ArtifactMetadata) => Promise<void>;
+  cache?: ArchiveCache | undefined;
+  /** Sent as Agentry-Command: the CLI command that wants the bytes. */
+  command?: string;
+  /** Nothing will be written: sent as Agentry-Dry-Run, so the registry counts no download. */
+  dryRun?: boolean;
 }
 
 const maxRounds = 50;
@@ -212,11 +232,29 @@ export async function resolveArtifacts(options: ResolveOptions): Promise<Map<str
       total += 1;
       pending = (async () => {
         const detail = await registry.getVersion(name, version);
-        const bytes = await registry.client.download(detail.downloadUrl);
+        await options.beforeDownload?.({ name, version, detail });
+        const cached = detail.integrity ? options.cache?.get(detail.integrity) : undefined;
+        const answer = await registry.client.downloadIfChanged(detail.downloadUrl, {
+          ifNoneMatch: cached ? `"${detail.integrity}"` : undefined,
+          headers: {
+            'agentry-command': options.command ?? 'install',
+            ...(options.dryRun ? { 'agentry-dry-run': '1' } : {}),
+          },
+        });
+        const bytes = answer === 'not-modified' && cached ? cached : (answer as Buffer);
         const payload = verifyDownload(detail, bytes, lock?.artifacts[name]);
+        if (answer !== 'not-modified')
+          options.cache?.put(bytes, { name, version, registry: registry.client.base });
         const dependencies = { ...detail.dependencies, ...requiresOf(payload) };
         done += 1;
-        options.onProgress?.({ done, total, name, version, bytes: bytes.length });
+        options.onProgress?.({
+          done,
+          total,
+          name,
+          version,
+          bytes: bytes.length,
+          cached: answer === 'not-modified',
+        });
         return {
           name,
           version,

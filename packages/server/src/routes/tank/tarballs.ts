@@ -52,12 +52,16 @@ export function tankTarballRoutes(deps: AppDeps) {
     );
     const version = await findDownloadable(deps, versionId);
     const remaining = Math.max(0, grant.expiresAt - Math.floor(Date.now() / 1000));
+    // `agentry install --dry-run` fetches bytes to check them but installs nothing: not a download.
+    const count = () => {
+      if (c.req.header('agentry-dry-run') !== '1') deps.downloads.record(version.package_id, version.id);
+    };
     if (deps.blobs.kind === 's3') {
       if (version.integrity) c.header('ETag', `"${version.integrity}"`);
       if (version.integrity && matchesIfNoneMatch(c.req.header('if-none-match'), `"${version.integrity}"`)) {
         return c.body(null, 304);
       }
-      deps.downloads.record(version.package_id, version.id);
+      count();
       const url = await deps.blobs.createDownloadUrl(version.blob_key, {
         expiresInSeconds: 300,
         ...(grant.filename ? { filename: grant.filename } : {}),
@@ -73,7 +77,7 @@ export function tankTarballRoutes(deps: AppDeps) {
         ? `attachment; filename="${grant.filename.replace(/["\\\r\n]/g, '_')}"`
         : undefined,
       // A revalidation (304) is not a download.
-      onServe: () => deps.downloads.record(version.package_id, version.id),
+      onServe: count,
     });
   });
   return app;
