@@ -282,6 +282,58 @@ describe('AI Toolkit teams', () => {
     expect((await call('GET', `/api/v1/orgs/${slug}`, bearer(alice.token))).body.slug).toBe(slug);
   });
 
+  it('removes members named by a JSON body or ?username= (DELETE, 200 JSON): 401, 403, 422, 404 and the last owner', async () => {
+    const team = `kick-${process.pid}`;
+    const carol = await createTestUser(t.deps, t.defaultTenantId);
+    expect(
+      (await call('POST', '/api/v1/teams', bearer(aliceJwt), { slug: team, name: 'Kick', description: null }))
+        .status,
+    ).toBe(201);
+    for (const user of [bob, carol])
+      await call('POST', `/api/v1/teams/${team}/members`, bearer(aliceJwt), { username: user.username });
+    const members = async () =>
+      (
+        ((await call('GET', `/api/v1/teams/${team}`, bearer(aliceJwt))).body.data as Json).members as {
+          username: string;
+        }[]
+      )
+        .map((m) => m.username)
+        .sort();
+    expect(
+      (await call('DELETE', `/api/v1/teams/${team}/members`, {}, { username: bob.username })).status,
+    ).toBe(401);
+    // A plain member removes nobody else (403) and nothing changes.
+    expect(
+      (
+        await call('DELETE', `/api/v1/teams/${team}/members`, apiToken(carol.token), {
+          username: bob.username,
+        })
+      ).status,
+    ).toBe(403);
+    expect((await call('DELETE', `/api/v1/teams/${team}/members`, bearer(aliceJwt), {})).status).toBe(422);
+    expect(await members()).toEqual([alice.username, bob.username, carol.username].sort());
+    const byBody = await call('DELETE', `/api/v1/teams/${team}/members`, bearer(aliceJwt), {
+      username: bob.username,
+    });
+    expect([byBody.status, byBody.body]).toEqual([200, { data: { removed: true } }]);
+    // A member may leave; the query names the user for clients that send no DELETE body.
+    const byQuery = await call(
+      'DELETE',
+      `/api/v1/teams/${team}/members?username=${carol.username}`,
+      apiToken(carol.token),
+    );
+    expect([byQuery.status, byQuery.body]).toEqual([200, { data: { removed: true } }]);
+    expect(await members()).toEqual([alice.username]);
+    expect(
+      (await call('DELETE', `/api/v1/teams/${team}/members`, bearer(aliceJwt), { username: bob.username }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await call('DELETE', `/api/v1/teams/${team}/members`, bearer(aliceJwt), { username: alice.username }))
+        .status,
+    ).toBe(409);
+  });
+
   it('team visibility: only members of the owning team see the artifact', async () => {
     const created = await call('POST', '/api/v1/artifacts', apiToken(alice.token), {
       name: 'team-only',
