@@ -9,6 +9,7 @@ export * from './roles.js';
 export * from './scanner/index.js';
 export * from './search-text.js';
 export * from './skill-pool.js';
+export * from './skill-pool-bundle.js';
 export * from './skills-discovery.js';
 export * from './tar-write.js';
 export * from './tokens.js';

@@ -43,12 +43,10 @@ export async function listSkillVersions(
         .select([
           'v.version',
           'v.status',
+          'v.yank_reason',
           'v.description',
           'v.published_at',
           'v.created_at',
-          'v.id',
-          'p.latest_version_id',
-          'p.status as package_status',
           'u.email',
         ])
         .where('p.tenant_id', '=', tenantId)
@@ -67,8 +65,9 @@ export async function listSkillVersions(
     published_at: (row.published_at ?? row.created_at).toISOString(),
     ...(row.email ? { published_by: row.email } : {}),
     change_summary: changeSummary(row.description),
+    // skill-pool's archive is a yank with the reason `archived` (routes/skill-pool/skill-publish.ts).
     status:
-      row.package_status === 'archived' && row.id === row.latest_version_id
+      row.status === 'yanked' && row.yank_reason === 'archived'
         ? 'archived'
         : (row.status as 'published' | 'yanked'),
   }));

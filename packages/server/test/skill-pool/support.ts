@@ -1,6 +1,7 @@
 /** Helpers for the skill-pool route tests: JSON calls with a tenant header, and a second tenant. */
 import type { TenantRole, TokenScope } from '@agentry/core';
 import { createTestUser, type TestApp, type TestUser } from '../../../../test-support/app.js';
+import { makeTarball, type TarballFiles } from '../../../../test-support/tarball.js';
 import { ensureTenant } from '../../src/domain/tenants.js';
 
 export type Json = Record<string, unknown>;
@@ -67,4 +68,39 @@ export async function secondTenant(
     scopes: options.scopes ?? ['skills:read', 'skills:publish', 'tenant:admin'],
   });
   return { tenantId: tenant.id, slug, user };
+}
+
+export interface SpPublish {
+  slug: string;
+  version: string;
+  /** Files of the bundle (default: a SKILL.md naming the slug). */
+  files?: TarballFiles;
+  /** Raw bundle bytes instead of files. */
+  bytes?: Buffer;
+  metadata?: Record<string, unknown> | string;
+  token: string;
+  tenant?: string;
+  path?: string;
+}
+
+export function skillMdOf(slug: string, extra = '', body = 'Use it when you need it.\n'): string {
+  return `---\nname: ${slug}\ndescription: ${slug} does one useful thing well.\n${extra}---\n\n# ${slug}\n\n${body}`;
+}
+
+/** A multipart publish (or validate, with `path`) the way skill-pool's CLI sends it. */
+export async function spPublish(t: TestApp, input: SpPublish): Promise<Call> {
+  const bytes = input.bytes ?? (await makeTarball(input.files ?? { 'SKILL.md': skillMdOf(input.slug) }));
+  const form = new FormData();
+  form.append(
+    'bundle',
+    new Blob([new Uint8Array(bytes)], { type: 'application/gzip' }),
+    `${input.slug}.tar.gz`,
+  );
+  const metadata = input.metadata ?? { slug: input.slug, version: input.version };
+  form.append('metadata', typeof metadata === 'string' ? metadata : JSON.stringify(metadata));
+  return call(t, 'POST', input.path ?? '/v1/skills', {
+    token: input.token,
+    tenant: input.tenant,
+    body: form,
+  });
 }

@@ -6,6 +6,7 @@ import {
   AgentryError,
   isSkillPoolKind,
   type SkillPoolKind,
+  skillPoolBundleMaxBytes,
   skillPoolKinds,
   type TenantRole,
   type TokenScope,
@@ -20,6 +21,11 @@ import { requirePrincipal, requireScope } from '../../http/auth.js';
 import type { AppEnv, Principal } from '../../http/context.js';
 
 export const tags = ['skill-pool'];
+
+/** skill-pool's documented bundle cap (5 MiB), lowered by MAX_UPLOAD_BYTES when that is smaller. */
+export function skillPoolBundleLimit(deps: { config: { maxUploadBytes: number } }): number {
+  return Math.min(skillPoolBundleMaxBytes, deps.config.maxUploadBytes);
+}
 
 /** skill-pool's error envelope (`http/surfaces.ts` renders every error on /v1 this way). */
 export const SpError = z

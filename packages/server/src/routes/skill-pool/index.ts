@@ -12,18 +12,15 @@ import type { AppDeps } from '../../app-deps.js';
 import type { AppEnv } from '../../http/context.js';
 import { bootstrapRoutes } from './bootstrap.js';
 import { draftRoutes } from './drafts.js';
+import { skillPoolBundleLimit } from './common.js';
 import { mcpRoutes } from './mcp.js';
 import { notificationRoutes } from './notifications.js';
 import { profileTokenRoutes } from './profile-tokens.js';
 import { projectRoutes } from './projects.js';
 import { skillFileRoutes } from './skill-files.js';
+import { skillPublishRoutes } from './skill-publish.js';
 import { skillVersionRoutes } from './skill-versions.js';
 import { skillRoutes } from './skills.js';
-
-/** skill-pool's documented bundle cap (5 MiB), lowered by MAX_UPLOAD_BYTES when that is smaller. */
-export function skillPoolBundleLimit(deps: AppDeps): number {
-  return Math.min(5 * 1024 * 1024, deps.config.maxUploadBytes);
-}
 
 /** Multipart uploads (publish, validate, drafts); every other body is small JSON. */
 const uploadPath = /^\/v1\/(?:skills|skills\/validate|drafts)$/;
@@ -40,6 +37,7 @@ export function skillPoolRoutes(deps: AppDeps) {
   app.use('/v1/*', (c, next) => (uploadPath.test(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)));
 
   app.route('/', profileTokenRoutes(deps));
+  app.route('/', skillPublishRoutes(deps));
   app.route('/', skillRoutes(deps));
   app.route('/', skillFileRoutes(deps));
   app.route('/', skillVersionRoutes(deps));
