@@ -22,7 +22,9 @@ import type { Kysely } from 'kysely';
 import semver from 'semver';
 import type { Database } from '../db/schema.js';
 import type { Viewer } from './access.js';
+import { setYanked } from './lifecycle.js';
 import { type PublishDeps, publishArchive } from './publish.js';
+import { requireSkill } from './skill-pool-catalog.js';
 
 export interface SkillPoolMetadata {
   slug: string;
@@ -239,4 +241,28 @@ export async function publishSkillBundle(
     packageId: result.packageId,
     versionId: result.versionId,
   };
+}
+
+/**
+ * skill-pool's archive: the latest published version of (slug, kind) is yanked with the reason
+ * `archived` (its bytes stay downloadable by exact version, as every yank's), so an earlier published
+ * version becomes the latest, or the skill leaves the catalog. An admin archives whatever the tenant
+ * holds, whoever may read it; `not_found` when nothing is published. The usage page's archive button
+ * calls this too.
+ */
+export async function archiveSkill(
+  db: Kysely<Database>,
+  input: { tenantId: string; slug: string; kind: SkillPoolKind; actorId: string },
+): Promise<{ slug: string; version: string }> {
+  const found = await requireSkill(db, input.tenantId, input.slug, input.kind, {
+    userId: input.actorId,
+    scopes: ['skills:admin'],
+  });
+  await setYanked(
+    db,
+    { tenantId: input.tenantId, pkg: found.pkg, version: found.version.version, actorId: input.actorId },
+    true,
+    'archived',
+  );
+  return { slug: found.skill.slug, version: found.version.version };
 }

@@ -7,10 +7,8 @@ import { AgentryError, validateSkillPoolBundle } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../../app-deps.js';
-import { setYanked } from '../../domain/lifecycle.js';
 import { publishDepsOf } from '../../domain/publish.js';
-import { requireSkill } from '../../domain/skill-pool-catalog.js';
-import { parseSkillPoolMetadata, publishSkillBundle } from '../../domain/skill-pool-publish.js';
+import { archiveSkill, parseSkillPoolMetadata, publishSkillBundle } from '../../domain/skill-pool-publish.js';
 import { requireScope } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
@@ -146,25 +144,13 @@ export function skillPublishRoutes(deps: AppDeps) {
 
   app.openapi(archive, async (c) => {
     const principal = requireScope(c, 'tenant:admin');
-    const tenantId = c.get('tenant').id;
-    // An admin archives whatever the tenant holds, whoever can read it.
-    const found = await requireSkill(
-      deps.db,
-      tenantId,
-      c.req.valid('param').slug,
-      parseKind(c.req.valid('query').kind),
-      {
-        userId: principal.user.id,
-        scopes: ['skills:admin'],
-      },
-    );
-    await setYanked(
-      deps.db,
-      { tenantId, pkg: found.pkg, version: found.version.version, actorId: principal.user.id },
-      true,
-      'archived',
-    );
-    return c.json({ slug: found.skill.slug, version: found.version.version }, 200);
+    const archived = await archiveSkill(deps.db, {
+      tenantId: c.get('tenant').id,
+      slug: c.req.valid('param').slug,
+      kind: parseKind(c.req.valid('query').kind),
+      actorId: principal.user.id,
+    });
+    return c.json(archived, 200);
   });
 
   return app;
