@@ -88,3 +88,20 @@ export function findPermissionEscalation(
   if (bump === 'minor' && !dangerous) return undefined;
   return { bump, required: dangerous ? 'major' : 'minor', added };
 }
+
+/**
+ * Declared permissions as lines a person reads before installing: network hosts, paths read and
+ * written, subprocess. Anything that is not the documented shape is shown as it is, not hidden.
+ */
+export function describePermissions(raw: unknown): string[] {
+  const parsed = permissionsSchema.safeParse(raw ?? {});
+  if (!parsed.success) return [`undocumented permissions: ${JSON.stringify(raw)}`];
+  const p = parsed.data;
+  const lines: string[] = [];
+  const hosts = p.network?.outbound ?? [];
+  if (hosts.length > 0) lines.push(`network: connects to ${hosts.join(', ')}`);
+  if (p.filesystem?.read?.length) lines.push(`files: reads ${p.filesystem.read.join(', ')}`);
+  if (p.filesystem?.write?.length) lines.push(`files: writes ${p.filesystem.write.join(', ')}`);
+  if (p.subprocess) lines.push('subprocess: runs other programs');
+  return lines;
+}

@@ -289,6 +289,9 @@ describe('install policies', () => {
       'policy_refused',
     );
     expect(questions[0]).toContain('FLAGGED');
+    // The question lists each finding (rule, file:line, message) and the declared permissions.
+    expect(questions[0]).toMatch(/HIGH \w+ run\.sh:2 — \S/);
+    expect(questions[0]).toContain('permissions:\n    none declared');
     expect(files(s.project)).toEqual([]);
     const yes = s.context({ confirm: async () => true });
     expect((await runInstallCommand(yes, ['noisy'], { tool: ['claude-code'] })).installed[0]?.name).toBe(

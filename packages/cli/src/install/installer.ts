@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  describePermissions,
   exceedsBudget,
   installTargets,
   isToolId,
@@ -18,6 +19,7 @@ import {
 } from '@agentry/core';
 import semver from 'semver';
 import { CliError } from '../cli-error.js';
+import { clean } from '../format.js';
 import type { Registry } from '../registry.js';
 import type { ArchiveCache } from './cache.js';
 import { checkItem } from './drift.js';
@@ -89,6 +91,27 @@ export function detectTools(base: string, scope: Scope): ToolId[] {
   );
 }
 
+/**
+ * What a person needs to decide on an artifact below the project's minimum: each finding (rule,
+ * file:line, message) and the declared permissions, as `agentry info` shows them.
+ */
+export function trustSummary(detail: ArtifactMetadata['detail']): string {
+  const findings = (detail.findings ?? []).filter((f) => f.severity !== 'info');
+  const lines = [
+    `  findings (${findings.length}):`,
+    ...findings.map(
+      (f) =>
+        `    ${f.severity.toUpperCase()} ${f.rule}${f.file ? ` ${clean(f.file)}${f.line ? `:${f.line}` : ''}` : ''} — ${clean(f.message)}`,
+    ),
+    '  permissions:',
+  ];
+  const permissions = describePermissions(detail.permissions);
+  lines.push(
+    ...(permissions.length > 0 ? permissions.map((line) => `    ${clean(line)}`) : ['    none declared']),
+  );
+  return lines.join('\n');
+}
+
 export interface PolicyOptions {
   yes: boolean;
   /** Asks the user; absent when there is no terminal to ask on. */
@@ -140,7 +163,7 @@ export async function enforcePolicies(
           { name: artifact.name, verdict },
         );
       }
-      if (!(await options.confirm(`${why}. Install it anyway?`))) {
+      if (!(await options.confirm(`${why}.\n${trustSummary(artifact.detail)}\nInstall it anyway?`))) {
         throw new CliError('policy_refused', `${label} was not accepted`, undefined, {
           name: artifact.name,
           verdict,

@@ -23,4 +23,4 @@ export { rules } from './rules/index.js';
 export { renderRulesTable } from './rules-doc.js';
 export { runRules, type ScanOptions, type ScanResult, scanArchive } from './scan.js';
 export * from './types.js';
-export { computeAuditScore, decideVerdict, summarise } from './verdict.js';
+export { auditScoreExplanation, computeAuditScore, decideVerdict, summarise } from './verdict.js';

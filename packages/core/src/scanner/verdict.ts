@@ -49,3 +49,10 @@ export function computeAuditScore(input: ScoreInput): number {
   if (input.archiveBytes < 5 * 1024 * 1024) score += 1;
   return Math.max(0, Math.min(10, score));
 }
+
+/**
+ * The one explanation of the audit score, shown beside it on the web and in `agentry info` and the
+ * install prompt (docs/scanner.md says the same).
+ */
+export const auditScoreExplanation =
+  'The audit score (0–10) counts checks passed: a README or SKILL.md (1), a description (1), declared permissions (1), no high or critical findings (2), code using only what it declares (2), fewer than 100 files (1), a README over 50 characters (1), an archive under 5 MB (1). The verdict comes from the findings alone.';

@@ -5,6 +5,8 @@
  */
 import {
   AgentryError,
+  auditScoreExplanation,
+  describePermissions,
   installTargets,
   type StageName,
   stageNames as scanStageNames,
@@ -331,6 +333,9 @@ export function artifactPages(deps: AppDeps) {
               <VerdictBadge verdict={version.verdict} score={version.audit_score} />{' '}
               {version.scanned_at ? `scanned ${formatDate(version.scanned_at)}` : ''}
             </p>
+            <p class="muted score-explanation" data-testid="score-explanation">
+              {auditScoreExplanation}
+            </p>
             {scanned ? null : <p class="muted">No scan results.</p>}
             {(scanned ? stages : []).map(({ name, status, findings: stageFindings }, index) => {
               return (
@@ -368,12 +373,14 @@ export function artifactPages(deps: AppDeps) {
           </section>
           <section id="permissions" aria-labelledby="permissions-heading">
             <h2 id="permissions-heading">Declared permissions</h2>
-            {Object.keys(permissions).length === 0 ? (
-              <p class="muted">None declared.</p>
+            {describePermissions(permissions).length === 0 ? (
+              <p class="muted">None declared: it says it needs no network, files or subprocess.</p>
             ) : (
-              <pre class="permissions">
-                <code>{JSON.stringify(permissions, null, 2)}</code>
-              </pre>
+              <ul class="permissions" data-testid="permissions">
+                {describePermissions(permissions).map((line) => (
+                  <li>{line}</li>
+                ))}
+              </ul>
             )}
           </section>
           <section id="dependencies" aria-labelledby="dependencies-heading">
