@@ -47,6 +47,7 @@ import {
 } from './commands/config.js';
 import { type CommandContext, createContext, requireToken } from './commands/context.js';
 import { formatDoctor, runDoctor } from './commands/doctor.js';
+import { formatDraft, runDraft } from './commands/draft.js';
 import { formatHealth, runHealth } from './commands/health.js';
 import { formatInit, formatTemplate, runInit, runInitFromTemplate } from './commands/init.js';
 import {
@@ -530,6 +531,19 @@ examples(
 ).action(async (name: string, value: string) =>
   output(await runVisibility(context(), name, value), formatVisibility),
 );
+examples(
+  program
+    .command('draft')
+    .description("submit a skill folder to the registry's drafts inbox")
+    .argument('<dir>'),
+  ['agentry draft ./skills/sql-style --note "captured from review"'],
+)
+  .option('--slug <slug>', "the draft's slug (default: SKILL.md name, else the folder name)")
+  .option('--note <text>', 'a note for the curator')
+  .option('--tag <tag...>', 'extra tags')
+  .action(async (dir: string, o: { slug?: string; note?: string; tag?: string[] }) =>
+    output(await runDraft(context(), dir, { slug: o.slug, note: o.note, tags: o.tag }), formatDraft),
+  );
 examples(
   program.command('bootstrap').description('install the skills the registry recommends for this project'),
   [
