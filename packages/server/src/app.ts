@@ -47,6 +47,7 @@ import { inboxPages } from './web/inbox-pages.js';
 import { profilePages } from './web/profile-pages.js';
 import { searchPages } from './web/search-pages.js';
 import { teamPages } from './web/team-pages.js';
+import { usagePages } from './web/usage-pages.js';
 
 /** Paths served before tenant resolution: probes and public documents answer on any host name. */
 const tenantFree = /^\/(?:(?:health|v1\/healthz|metrics|openapi\.json|docs\/api)$|(?:assets|_blobs)\/)/;
@@ -168,6 +169,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', artifactManagePages(deps));
   app.route('/', inboxPages(deps));
   app.route('/', teamPages(deps));
+  app.route('/', usagePages(deps));
 
   const openApiConfig = {
     openapi: '3.1.0',

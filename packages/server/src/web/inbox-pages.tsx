@@ -1,6 +1,6 @@
 /**
  * The team pages behind skill-pool's inbox: the drafts inbox for curators (list with the pending badge,
- * SKILL.md, merge proposal, discard; publishing follows), and the team frame (role gate, navigation
+ * SKILL.md, merge proposal, publish with a version, discard), and the team frame (role gate, navigation
  * with the pending badge) the other team pages share. Server-rendered; every form carries the CSRF
  * field; no script.
  */
@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppDeps } from '../app-deps.js';
 import type { SkillDraft } from '../db/inbox-schema.js';
+import { publishDraftToCatalog } from '../domain/draft-submissions.js';
 import {
   countPendingDrafts,
   type DraftFilter,
@@ -20,13 +21,14 @@ import {
 import { findTenantRole } from '../domain/users.js';
 import type { AppEnv, Principal } from '../http/context.js';
 import { Layout } from './layout.js';
-import { createPageKit, formatDate, type PageContext } from './page-kit.js';
+import { createPageKit, formatDate, formText, type PageContext } from './page-kit.js';
 
 export type Status = 200 | 400 | 404 | 409 | 422;
 
 /** Team pages: `minimum` is the tenant role a page needs. */
 export const teamLinks = [
   { href: '/dashboard/drafts', label: 'Drafts', minimum: 'curator' },
+  { href: '/dashboard/usage', label: 'Usage', minimum: 'admin' },
   { href: '/dashboard/projects', label: 'Projects', minimum: 'admin' },
   { href: '/dashboard/webhook', label: 'Webhook', minimum: 'admin' },
 ] as const;
@@ -216,6 +218,24 @@ export function inboxPages(deps: AppDeps) {
         {draft.status === 'pending' ? (
           <section aria-labelledby="review-heading" class="card">
             <h2 id="review-heading">Review</h2>
+            <form method="post" action={`/dashboard/drafts/${draft.id}/publish`}>
+              <input type="hidden" name="csrf" value={csrf} />
+              <label for="draft-version">Version</label>
+              <input
+                id="draft-version"
+                name="version"
+                required
+                value={state.version ?? ''}
+                placeholder="1.0.0"
+              />
+              <label for="draft-slug">Slug</label>
+              <input
+                id="draft-slug"
+                name="slug"
+                value={state.slug ?? draft.merge_proposal_slug ?? draft.slug}
+              />
+              <button type="submit">Publish</button>
+            </form>
             <form method="post" action={`/dashboard/drafts/${draft.id}/discard`} class="inline">
               <input type="hidden" name="csrf" value={csrf} />
               <button type="submit" class="danger">
@@ -249,6 +269,32 @@ export function inboxPages(deps: AppDeps) {
     const frame = await team.member(c, 'curator');
     if (frame instanceof Response) return frame;
     return draftPage(c, frame, await loadDraft(c));
+  });
+
+  app.post('/dashboard/drafts/:id/publish', async (c) => {
+    const frame = await team.member(c, 'curator');
+    if (frame instanceof Response) return frame;
+    const form = await kit.readCheckedForm(c);
+    const draft = await loadDraft(c);
+    const version = formText(form, 'version').trim();
+    const slug = formText(form, 'slug').trim();
+    if (!version) return draftPage(c, frame, draft, { error: 'Give the version to publish.', slug }, 422);
+    try {
+      await publishDraftToCatalog(deps, {
+        tenantId: c.get('tenant').id,
+        principal: frame.principal,
+        id: draft.id,
+        version,
+        slug: slug || undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof AgentryError) || error.status >= 500) throw error;
+      return draftPage(c, frame, draft, { error: error.message, version, slug }, 422);
+    }
+    // A fresh frame: the pending badge no longer counts this draft.
+    const after = await team.member(c, 'curator');
+    if (after instanceof Response) return after;
+    return draftPage(c, after, await loadDraft(c), { notice: `Published ${slug || draft.slug}@${version}.` });
   });
 
   app.post('/dashboard/drafts/:id/discard', async (c) => {

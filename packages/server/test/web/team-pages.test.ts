@@ -94,6 +94,20 @@ describe('drafts inbox', () => {
     expect(page).not.toContain('<script>alert(1)</script>');
   });
 
+  it('publishes with a version (through the pipeline) and refuses a missing version', async () => {
+    const d = await draft('fresh-skill', 'A brand new skill.');
+    const browser = await signedIn(curator);
+    const page = `/dashboard/drafts/${d.id}`;
+    const empty = await browser.submit(`${page}/publish`, { version: '', slug: '' }, page);
+    expect(empty.status).toBe(422);
+    const ok = await browser.submit(`${page}/publish`, { version: '1.0.0', slug: '' }, page);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('Published fresh-skill@1.0.0');
+    expect(await findDraft(t.deps.db, t.defaultTenantId, d.id)).toMatchObject({ status: 'published' });
+    const artifact = await t.request('/api/v1/skills/fresh-skill');
+    expect(artifact.status).toBe(200);
+  });
+
   it('discards, and refuses a form without its CSRF field', async () => {
     const d = await draft('throwaway', 'To be discarded.');
     const browser = await signedIn(curator);
@@ -170,5 +184,46 @@ describe('webhook and projects (admins)', () => {
       '/dashboard/projects/site',
     );
     expect(bad.status).toBe(422);
+  });
+});
+
+describe('usage page (admins)', () => {
+  it('shows the chart, the top list and decay candidates, and archives one', async () => {
+    expect(
+      (
+        await publishVersion(
+          t,
+          admin.token,
+          { name: 'stale-skill', version: '1.0.0' },
+          skillFiles('stale-skill'),
+        )
+      ).status,
+    ).toBe(200);
+    // Published long ago and never used: a decay candidate.
+    const old = new Date(Date.now() - 400 * 86_400_000);
+    const pkg = await t.deps.db
+      .selectFrom('packages')
+      .select('id')
+      .where('name', '=', 'stale-skill')
+      .executeTakeFirstOrThrow();
+    await t.deps.db
+      .updateTable('versions')
+      .set({ published_at: old, created_at: old })
+      .where('package_id', '=', pkg.id)
+      .execute();
+    const curatorBrowser = await signedIn(curator);
+    expect((await curatorBrowser.fetch('/dashboard/usage')).status).toBe(403);
+    const browser = await signedIn(admin);
+    const html = await (await browser.fetch('/dashboard/usage?days=90')).text();
+    expect(html).toContain('data-testid="usage-chart"');
+    expect(html).toContain('aria-label="Archive stale-skill"');
+    const archived = await browser.submit(
+      '/dashboard/usage/archive',
+      { slug: 'stale-skill' },
+      '/dashboard/usage',
+    );
+    expect(archived.status).toBe(200);
+    expect(await archived.text()).toContain('Archived stale-skill@1.0.0');
+    expect((await t.request('/v1/skills/stale-skill')).status).toBe(404);
   });
 });

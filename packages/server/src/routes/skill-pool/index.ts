@@ -12,6 +12,7 @@ import type { AppDeps } from '../../app-deps.js';
 import type { AppEnv } from '../../http/context.js';
 import { bootstrapRoutes } from './bootstrap.js';
 import { skillPoolBundleLimit } from './common.js';
+import { draftSubmissionRoutes } from './draft-submissions.js';
 import { draftRoutes } from './drafts.js';
 import { mcpRoutes } from './mcp.js';
 import { notificationRoutes } from './notifications.js';
@@ -42,6 +43,7 @@ export function skillPoolRoutes(deps: AppDeps) {
   app.route('/', skillFileRoutes(deps));
   app.route('/', skillVersionRoutes(deps));
   app.route('/', mcpRoutes(deps));
+  app.route('/', draftSubmissionRoutes(deps));
   app.route('/', draftRoutes(deps));
   app.route('/', notificationRoutes(deps));
   app.route('/', projectRoutes(deps));
