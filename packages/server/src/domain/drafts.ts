@@ -112,6 +112,29 @@ export function countPendingDrafts(db: Kysely<Database>, tenantId: string): Prom
     .then((row) => Number(row.n));
 }
 
+/** Pending drafts proposed as updates of `slug` (the portal's skill detail), most similar first, at most 10. */
+export async function listMergeProposals(
+  db: Kysely<Database>,
+  tenantId: string,
+  slug: string,
+): Promise<{ draft_id: string; draft_slug: string; similarity: number }[]> {
+  const rows = await db
+    .selectFrom('skill_drafts')
+    .select(['id', 'slug', 'merge_proposal_similarity'])
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'pending')
+    .where('merge_proposal_slug', '=', slug)
+    .orderBy('merge_proposal_similarity', 'desc')
+    .orderBy('created_at', 'desc')
+    .limit(10)
+    .execute();
+  return rows.map((row) => ({
+    draft_id: row.id,
+    draft_slug: row.slug,
+    similarity: Number(row.merge_proposal_similarity ?? 0),
+  }));
+}
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isDraftId(value: string): boolean {

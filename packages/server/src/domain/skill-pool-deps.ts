@@ -3,6 +3,7 @@
  * `dependencies` (name → range): a skill-pool publish stores its SKILL.md `requires` there, and the
  * Agentry CLI's publish merges `requires` into them too, so one edge list serves every surface.
  */
+
 import {
   AgentryError,
   packageNameOfSlug,
@@ -14,6 +15,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Viewer } from './access.js';
+import { listMergeProposals } from './drafts.js';
 import type { FoundSkill } from './skill-pool-catalog.js';
 import { visibleTo } from './visibility.js';
 
@@ -215,7 +217,6 @@ export async function skillDetail(db: Kysely<Database>, tenantId: string, found:
     ).toISOString(),
     requires,
     required_by: requiredBy,
-    // Drafts and their merge proposals belong to the drafts inbox (domain/drafts, sp-inbox).
-    merge_proposals: [] as { draft_id: string; draft_slug: string; similarity: number }[],
+    merge_proposals: await listMergeProposals(db, tenantId, found.skill.slug),
   };
 }

@@ -54,6 +54,8 @@ function DashboardNav(props: { current: string }) {
     ['/dashboard/tokens', 'Tokens'],
     ['/dashboard/orgs', 'Orgs'],
     ['/dashboard/profile', 'Profile'],
+    // Curators and admins: the drafts inbox and the other team pages (a 403 page for other roles).
+    ['/dashboard/drafts', 'Team'],
   ];
   return (
     <nav class="dashboard-nav" aria-label="Dashboard">

@@ -103,6 +103,15 @@ describe('POST /v1/drafts', () => {
       merge_proposal_slug: 'sql-formatter',
     });
     expect(created.body.merge_proposal_similarity).toBeGreaterThanOrEqual(0.85);
+    // The portal's detail page of that skill lists the proposal.
+    const detail = await call(t, 'GET', '/v1/skills/sql-formatter/detail', { token: reader.token });
+    expect(detail.body.merge_proposals).toEqual([
+      {
+        draft_id: created.body.id,
+        draft_slug: 'sql-formatter',
+        similarity: created.body.merge_proposal_similarity,
+      },
+    ]);
     const distinct = await submit('k8s-logs', 'Tails pod logs across namespaces.');
     expect(distinct.body).not.toHaveProperty('merge_proposal_slug');
   });
