@@ -48,11 +48,18 @@ export function rss(pid) {
   return kb / 1024;
 }
 
+const children = new Set();
+// A benchmark that fails half-way must not leave servers running.
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 function startChild(command, args, env, label) {
   const child = spawn(command, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  children.add(child);
   let errors = '';
   child.stderr.on('data', (chunk) => {
     errors = (errors + chunk.toString()).slice(-4000);
