@@ -24,6 +24,10 @@ const served: [string, string[]][] = [
   ['/v1/skills/{slug}/skill-md', ['get']],
   ['/v1/skills/{slug}/versions', ['get']],
   ['/v1/skills/{slug}/deps', ['get']],
+  ['/v1/usage', ['post']],
+  ['/v1/tenant/usage/timeline', ['get']],
+  ['/v1/tenant/usage/top', ['get']],
+  ['/v1/tenant/skills/decay', ['get']],
   ['/v1/mcp', ['post']],
   ['/mcp', ['post']],
 ];

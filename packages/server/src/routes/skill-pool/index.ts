@@ -22,6 +22,7 @@ import { skillFileRoutes } from './skill-files.js';
 import { skillPublishRoutes } from './skill-publish.js';
 import { skillVersionRoutes } from './skill-versions.js';
 import { skillRoutes } from './skills.js';
+import { usageRoutes } from './usage.js';
 
 /** Multipart uploads (publish, validate, drafts); every other body is small JSON. */
 const uploadPath = /^\/v1\/(?:skills|skills\/validate|drafts)$/;
@@ -42,6 +43,7 @@ export function skillPoolRoutes(deps: AppDeps) {
   app.route('/', skillRoutes(deps));
   app.route('/', skillFileRoutes(deps));
   app.route('/', skillVersionRoutes(deps));
+  app.route('/', usageRoutes(deps));
   app.route('/', mcpRoutes(deps));
   app.route('/', draftSubmissionRoutes(deps));
   app.route('/', draftRoutes(deps));
