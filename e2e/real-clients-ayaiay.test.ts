@@ -128,7 +128,7 @@ describe(`ayaiay CLI 1.2.0 against Agentry (${testDbKind()})`, () => {
     expect(res.status).toBe(201);
     const publisherId = ((await res.json()) as { id: string }).id;
     const agentYaml = (version: string) =>
-      `name: code-reviewer\nversion: ${version}\ndescription: Reviews code for you\nagents:\n  - name: reviewer\n    description: Reviews code\n    system_prompt: You review code carefully.\n`;
+      `name: code-reviewer\nversion: ${version}\ndescription: Reviews code for you\ntags:\n  - review\n  - quality\nagents:\n  - name: reviewer\n    description: Reviews code\n    system_prompt: You review code carefully.\n`;
     // 1.10.0 is tagged and imported before 1.2.0: newest by version, not by publication.
     const reviewer = makeRepo('code-reviewer', [
       ['1.0.0', agentYaml('1.0.0')],
@@ -193,6 +193,21 @@ describe(`ayaiay CLI 1.2.0 against Agentry (${testDbKind()})`, () => {
     expect(first.results).toHaveLength(1);
     expect(second.results).toHaveLength(1);
     expect(second.results[0]?.id).not.toBe(first.results[0]?.id);
+
+    // -g review -g quality: comma-separated, every tag required.
+    const tagged = async (tags: string) =>
+      (
+        (await (
+          await api('/packs', [
+            ['page', 1],
+            ['per_page', 20],
+            ['tags', tags],
+          ])
+        ).json()) as { results: CliPack[] }
+      ).results;
+    expect((await tagged('review,quality')).map((p) => p.name)).toEqual(['code-reviewer']);
+    expect(byName['code-reviewer']?.tags.sort()).toEqual(['quality', 'review']);
+    expect(await tagged('review,nothing-has-this')).toEqual([]);
   });
 
   it('ayaiay show acme/code-reviewer: resolve, the pack, resolve again, its versions', async () => {
