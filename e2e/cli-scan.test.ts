@@ -33,6 +33,9 @@ describe('agentry scan', () => {
     expect(run.code).toBe(4);
     expect(run.stdout).toContain('payload.exe');
     expect(runBin(cliBin, ['scan', bad, '--fail-on', 'none'], {}).code).toBe(0);
+    // Any case, as verdicts are printed.
+    expect(runBin(cliBin, ['scan', bad, '--fail-on', 'FAIL'], {}).code).toBe(4);
+    expect(runBin(cliBin, ['scan', bad, '--fail-on', 'None'], {}).code).toBe(0);
     expect(runBin(cliBin, ['scan', bad, '--fail-on', 'sometimes'], {}).code).toBe(2);
     const sarif = JSON.parse(runBin(cliBin, ['scan', bad, '--format', 'sarif'], {}).stdout);
     expect(sarif.runs[0].results[0].ruleId).toBe('blocked_file_type');

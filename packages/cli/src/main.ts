@@ -476,7 +476,12 @@ examples(
   .option('--format <format>', 'text, json or sarif', 'text')
   .option('--fail-on <verdict>', 'exit 4 at this verdict or worse: fail, flagged, notes or none', 'fail')
   .action(async (target: string, options: { kind?: string; format: string; failOn: string }) => {
-    const failOn = options.failOn as 'fail' | 'flagged' | 'notes' | 'none';
+    // Any case: --fail-on FLAGGED as the verdict is printed, or flagged.
+    const failOn = options.failOn.toLowerCase().replace(/^pass_with_notes$/, 'notes') as
+      | 'fail'
+      | 'flagged'
+      | 'notes'
+      | 'none';
     if (!['fail', 'flagged', 'notes', 'none'].includes(failOn))
       throw new CliError('usage', '--fail-on takes fail, flagged, notes or none');
     if (!['text', 'json', 'sarif'].includes(options.format))

@@ -4,7 +4,7 @@
  * unless --force.
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type ArtifactKind, artifactKinds } from '@agentry/core';
 import { CliError } from '../cli-error.js';
 import { verifyDownload } from '../install/resolve.js';
@@ -113,12 +113,19 @@ export function runInit(
   return { kind, name, dir, files: Object.keys(files).sort() };
 }
 
+/** The next commands, naming the new folder unless it is the current one. */
+function nextStep(dir: string): string {
+  const where = relative(process.cwd(), dir) || '.';
+  const arg = /\s/.test(where) ? JSON.stringify(where) : where;
+  return `Next: agentry scan ${arg} && agentry publish ${arg} --dry-run`;
+}
+
 export function formatInit(result: InitResult): string {
   return [
     `Created ${/^[aeiou]/.test(result.kind) ? 'an' : 'a'} ${result.kind} ${result.name} in ${result.dir}:`,
     ...result.files.map((file) => `    ${file}`),
     '',
-    'Next: agentry scan . && agentry publish --dry-run',
+    nextStep(result.dir),
   ].join('\n');
 }
 

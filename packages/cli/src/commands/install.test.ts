@@ -254,6 +254,15 @@ describe('agentry install', () => {
     expect([detected.toolSource, detected.tools]).toEqual(['detected', ['cursor']]);
   });
 
+  it('adds .agentry/state.json to a git project\'s .gitignore once, keeping what is there', async () => {
+    const s = sandbox();
+    mkdirSync(join(s.project, '.git'));
+    writeFileSync(join(s.project, '.gitignore'), 'node_modules');
+    await runInstallCommand(s.context(), ['dep-c'], { tool: ['claude-code'] });
+    await runInstallCommand(s.context(), ['dep-b'], { tool: ['claude-code'] });
+    expect(readFileSync(join(s.project, '.gitignore'), 'utf8')).toBe('node_modules\n.agentry/state.json\n');
+  });
+
   it('--dry-run resolves and verifies but writes nothing', async () => {
     const s = sandbox();
     const result = await runInstallCommand(s.context(), ['top'], { dryRun: true, tool: ['claude-code'] });

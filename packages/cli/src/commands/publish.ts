@@ -261,7 +261,7 @@ export function formatPublish(result: PublishResult, paint: Paint): string {
     lines.push(
       paint(
         'green',
-        `published: ${result.published.status}, registry verdict ${result.published.verdict ?? '-'} (score ${result.published.auditScore ?? '?'}/10)`,
+        `${result.published.status === 'published' ? 'Published' : `Publish ${result.published.status}:`} ${clean(result.name)}@${result.version}; registry verdict ${result.published.verdict ?? '-'} (audit score ${result.published.auditScore ?? '?'}/10)`,
       ),
     );
   } else lines.push('dry run: nothing was sent');

@@ -184,4 +184,25 @@ export function writeState(paths: ProjectPaths, state: InstallState): void {
     return;
   }
   writeFileAtomic(paths.state, `${JSON.stringify(state, null, 2)}\n`);
+  if (paths.scope === 'project') ignoreState(paths);
+}
+
+/**
+ * `.agentry/state.json` is this machine's record of what was placed where; agentry.json and agentry.lock
+ * are what a team commits. In a git project it is added to `.gitignore` once (never twice, never elsewhere).
+ */
+export function ignoreState(paths: Pick<ProjectPaths, 'root'>): void {
+  const gitignore = join(paths.root, '.gitignore');
+  if (!existsSync(gitignore) && !existsSync(join(paths.root, '.git'))) return;
+  const current = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : '';
+  const lines = current.split(/\r?\n/).map((line) => line.trim());
+  if (
+    lines.some((line) =>
+      ['.agentry', '.agentry/', '/.agentry/', '.agentry/state.json', '/.agentry/state.json'].includes(line),
+    )
+  )
+    return;
+  const eol = current.includes('\r\n') ? '\r\n' : '\n';
+  const separator = current === '' || current.endsWith('\n') ? '' : eol;
+  writeFileAtomic(gitignore, `${current}${separator}.agentry/state.json${eol}`);
 }
