@@ -254,7 +254,7 @@ describe('agentry install', () => {
     expect([detected.toolSource, detected.tools]).toEqual(['detected', ['cursor']]);
   });
 
-  it('adds .agentry/state.json to a git project\'s .gitignore once, keeping what is there', async () => {
+  it("adds .agentry/state.json to a git project's .gitignore once, keeping what is there", async () => {
     const s = sandbox();
     mkdirSync(join(s.project, '.git'));
     writeFileSync(join(s.project, '.gitignore'), 'node_modules');
