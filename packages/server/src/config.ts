@@ -329,6 +329,24 @@ export const configKeys = {
     description: 'Worker threads that scan uploads (scans never run on the request thread).',
     parse: integer(1, 64),
   },
+  pgliteSharedBuffers: {
+    env: 'PGLITE_SHARED_BUFFERS',
+    default: '32MB',
+    description:
+      "The embedded database's page cache (PostgreSQL's shared_buffers), e.g. `32MB` or `256MB`. PGlite keeps all of it resident from start-up, so it adds to the server's memory whether used or not. Not used with DATABASE_URL.",
+    parse: (raw: string) => {
+      const value = raw.trim();
+      if (!/^\d{1,6}(kB|MB|GB)$/.test(value)) fail(`must be a size such as 32MB (got "${raw}")`);
+      return value;
+    },
+  },
+  scanQueueLimit: {
+    env: 'SCAN_QUEUE_LIMIT',
+    default: '16',
+    description:
+      'Scans that may wait for a scan worker (uploads still arriving count too). Past it, POST /api/v1/scan and publishes answer 503 with Retry-After instead of queueing without bound.',
+    parse: integer(0, 10_000),
+  },
   scanTimeoutMs: {
     env: 'SCAN_TIMEOUT_MS',
     default: '30000',

@@ -87,6 +87,7 @@ export async function startServer(config: Config, logger = createLogger(config))
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolSize: config.databasePoolSize,
+      pgliteSharedBuffers: config.pgliteSharedBuffers,
     });
     cleanups.push(() => database.close());
     if (embedder && !(await ensureEmbeddingStore(database.db, database.vector))) {
@@ -146,6 +147,7 @@ export async function startServer(config: Config, logger = createLogger(config))
     const scanner = createScanPool({
       size: effective.scanWorkers,
       timeoutMs: effective.scanTimeoutMs,
+      maxQueued: effective.scanQueueLimit,
       knownMalicious: readExtraMalicious(effective.scannerExtraMalicious),
     });
     cleanups.push(() => scanner.close());

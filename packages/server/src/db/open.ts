@@ -43,6 +43,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Seconds a PostgreSQL connection attempt may take before failing (health checks rely on it). */
   connectTimeoutMs?: number;
+  /** PGlite's shared_buffers (default 32MB); PGlite touches all of it at start, so it all counts in RSS. */
+  pgliteSharedBuffers?: string;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -60,7 +62,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   } else {
     const dir = join(options.dataDir, 'db');
     mkdirSync(dir, { recursive: true });
-    pglite = await PGlite.create(dir, { extensions: { pg_trgm, vector } });
+    pglite = await PGlite.create(dir, {
+      extensions: { pg_trgm, vector },
+      // PGlite's default is PostgreSQL's 128MB, all resident from start; an embedded registry's working
+      // set is far smaller and the operating system caches the files too.
+      startParams: [
+        ...PGlite.defaultStartParams,
+        '-c',
+        `shared_buffers=${options.pgliteSharedBuffers ?? '32MB'}`,
+      ],
+    });
     pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
   }
   const db = new Kysely<Database>({

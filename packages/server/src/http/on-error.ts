@@ -37,12 +37,21 @@ export function toAgentryError(error: unknown, c: Context<AppEnv>): AgentryError
 /** PostgreSQL SQLSTATEs of class 22 (data exception) that client-supplied values can cause. */
 const clientDataErrors = new Set(['22021', '22P02', '22001', '22003', '22007', '22008', '2201B', '54000']);
 
+function hasUnreadBody(c: Context<AppEnv>, error: AgentryError): boolean {
+  const declared =
+    Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
+  return declared && (error.status === 413 || !c.req.raw.bodyUsed);
+}
+
 export function respondWithError(c: Context<AppEnv>, thrown: unknown): Response {
   const error = toAgentryError(thrown, c);
   if (error.status >= 500) {
     c.get('log')?.error({ err: thrown }, 'request failed');
   }
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+  // Answered before the body was read (a 413 on Content-Length, a full scan queue, a refused caller): on a
+  // kept-alive connection the unread bytes would be parsed as the next request, so the connection closes.
+  if (hasUnreadBody(c, error)) c.header('Connection', 'close');
   const surface = surfaceOf(c.req.path);
   const rendered = renderError(surface, error, clientDialectOf(c.req.header('user-agent')));
   const status = rendered.status as ContentfulStatusCode;

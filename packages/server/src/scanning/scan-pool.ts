@@ -1,15 +1,24 @@
 /**
  * A fixed pool of scan workers with a per-scan time limit. A scan that runs over the limit has its
  * worker terminated and replaced, and fails with `scan_failed`; the others carry on.
+ *
+ * Archives over 4 MiB are scanned one at a time, each in a worker that is replaced afterwards, so memory
+ * stays bounded under a burst of large uploads and returns to where it was.
+ *
+ * The pool admits at most `size + maxQueued` scans at once (running, waiting, or still uploading when
+ * a route reserved a place with `admit()` before reading its body); past that a scan is refused at once
+ * with `service_unavailable` and `Retry-After`, so a burst of uploads queues on disk, not in memory.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AgentryError, type ArtifactKind, type Permissions } from '@agentry/core';
 import type { ScanJob, ScanOutcome } from './scan-worker.js';
 
 export interface ScanRequest {
-  bytes: Uint8Array;
+  /** The archive's bytes, or `path`: a file the worker reads itself. */
+  bytes?: Uint8Array;
+  path?: string;
   /** Given by publish; a bare scan may leave it to the archive's manifest (then `skill`). */
   kind?: ArtifactKind | undefined;
   description?: string | undefined;
@@ -22,6 +31,8 @@ export type ScanResponse = Omit<ScanOutcome, 'id' | 'ok'>;
 
 interface Pending {
   job: ScanJob;
+  /** Over `largeArchiveBytes`: the worker is replaced after this job. */
+  large: boolean;
   resolve(outcome: ScanResponse): void;
   reject(error: Error): void;
 }
@@ -39,6 +50,25 @@ export interface ScanPoolOptions {
   size: number;
   timeoutMs: number;
   knownMalicious: string[];
+  /** Scans allowed to wait for a worker (default 16). */
+  maxQueued?: number;
+}
+
+/** A place in the pool reserved before the upload is read; `scan` uses it, `release` gives it back. */
+export interface ScanSlot {
+  release(): void;
+}
+
+const largeArchiveBytes = 4 * 1024 * 1024;
+
+/** Seconds a refused client is told to wait: about one scan's turn. */
+const retryAfterSeconds = 5;
+
+function poolFull(): AgentryError {
+  return new AgentryError('service_unavailable', {
+    message: 'The scan queue is full. Retry shortly.',
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
 }
 
 export function createScanPool(options: ScanPoolOptions) {
@@ -64,7 +94,16 @@ export function createScanPool(options: ScanPoolOptions) {
           new AgentryError('scan_failed', { message: `The scanner failed: ${message.message}` }),
         );
       }
-      idle.push(worker);
+      if (running.pending.large && !closed) {
+        // A worker that held a large archive keeps its grown heap and buffers for a long time; a fresh
+        // one costs a few tens of MiB, so the server's memory returns to where it was after a burst.
+        // The new one starts once the old has exited, so the two never hold memory together.
+        void worker.terminate().then(() => {
+          if (closed) return;
+          spawnWorker();
+          dispatch();
+        });
+      } else idle.push(worker);
       dispatch();
     });
     worker.on('error', () => replace(worker, 'The scanner crashed on this archive.'));
@@ -90,8 +129,13 @@ export function createScanPool(options: ScanPoolOptions) {
 
   const dispatch = () => {
     while (idle.length > 0 && queue.length > 0) {
+      // One large archive at a time: each holds its packed and unpacked bytes in its worker, so two at
+      // once double the peak. Small ones pass it and keep the other workers busy.
+      const largeRunning = [...busy.values()].some((running) => running.pending.large);
+      const next = queue.findIndex((pending) => !(largeRunning && pending.large));
+      if (next < 0) return;
       const worker = idle.pop() as Worker;
-      const pending = queue.shift() as Pending;
+      const [pending] = queue.splice(next, 1) as [Pending];
       const timer = setTimeout(
         () => replace(worker, `The scan took longer than ${options.timeoutMs} ms.`),
         options.timeoutMs,
@@ -109,24 +153,55 @@ export function createScanPool(options: ScanPoolOptions) {
     for (let i = 0; i < Math.max(1, options.size); i++) spawnWorker();
   };
 
-  return {
-    scan(request: ScanRequest): Promise<ScanResponse> {
-      if (closed) return Promise.reject(new AgentryError('service_unavailable'));
+  const capacity = Math.max(1, options.size) + Math.max(0, options.maxQueued ?? 16);
+  let admitted = 0;
+  const admit = (): ScanSlot | undefined => {
+    if (closed || admitted >= capacity) return undefined;
+    admitted += 1;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        admitted -= 1;
+      },
+    };
+  };
+
+  const run = (request: ScanRequest): Promise<ScanResponse> =>
+    new Promise((resolve, reject) => {
       if (!started) start();
-      return new Promise((resolve, reject) => {
-        const job: ScanJob = {
-          id: nextId++,
-          bytes: request.bytes,
-          knownMalicious: options.knownMalicious,
-          ...(request.kind === undefined ? {} : { kind: request.kind }),
-          ...(request.manifestFromArchive ? { manifestFromArchive: true } : {}),
-          ...(request.description === undefined ? {} : { description: request.description }),
-          ...(request.permissions === undefined ? {} : { permissions: request.permissions }),
-        };
-        queue.push({ job, resolve, reject });
-        dispatch();
-      });
+      const job: ScanJob = {
+        id: nextId++,
+        ...(request.bytes === undefined ? {} : { bytes: request.bytes }),
+        ...(request.path === undefined ? {} : { path: request.path }),
+        knownMalicious: options.knownMalicious,
+        ...(request.kind === undefined ? {} : { kind: request.kind }),
+        ...(request.manifestFromArchive ? { manifestFromArchive: true } : {}),
+        ...(request.description === undefined ? {} : { description: request.description }),
+        ...(request.permissions === undefined ? {} : { permissions: request.permissions }),
+      };
+      const size = request.bytes?.length ?? (request.path ? statSync(request.path).size : 0);
+      queue.push({ job, large: size > largeArchiveBytes, resolve, reject });
+      dispatch();
+    });
+
+  return {
+    /** Reserves a place before an upload is read; undefined when the pool is full. */
+    admit,
+    /** Scans within `slot` (released when the scan ends), or takes a place of its own, or refuses with 503. */
+    async scan(request: ScanRequest, slot?: ScanSlot): Promise<ScanResponse> {
+      if (closed) throw new AgentryError('service_unavailable');
+      const place = slot ?? admit();
+      if (!place) throw poolFull();
+      try {
+        return await run(request);
+      } finally {
+        place.release();
+      }
     },
+    /** The error a route answers when `admit()` found no place. */
+    poolFull,
     async close() {
       closed = true;
       for (const pending of queue.splice(0)) pending.reject(new AgentryError('service_unavailable'));

@@ -2,12 +2,15 @@
  * Worker-thread entry: scans one archive per message, so a slow or hostile archive never blocks the
  * event loop. Returns the report plus the little the publish pipeline needs from the files.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { type ArtifactKind, type Permissions, scanArchive } from '@agentry/core';
 
 export interface ScanJob {
   id: number;
-  bytes: Uint8Array;
+  /** The archive, or the file holding it (an upload streamed to disk is read here, off the request thread). */
+  bytes?: Uint8Array;
+  path?: string;
   kind?: ArtifactKind;
   description?: string;
   permissions?: Permissions;
@@ -25,7 +28,8 @@ export interface ScanOutcome {
 
 parentPort?.on('message', (job: ScanJob) => {
   try {
-    const { report, files } = scanArchive(job.bytes, {
+    const bytes = job.bytes ?? readFileSync(job.path ?? '');
+    const { report, files } = scanArchive(bytes, {
       ...(job.kind === undefined ? {} : { kind: job.kind }),
       ...(job.manifestFromArchive ? { manifestFromArchive: true } : {}),
       ...(job.description === undefined ? {} : { description: job.description }),

@@ -5,9 +5,10 @@
  * as `file` (with `metadata`, `dependencies` and `readme` fields whose content its packed
  * aitk-artifact.json also holds, so they are accepted and not needed).
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AgentryError, type Manifest, manifestSchema, readArchive } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import semver from 'semver';
 import type { AppDeps } from '../../app-deps.js';
 import { canReadPackage, canWritePackage } from '../../domain/access.js';
@@ -17,6 +18,7 @@ import { publishArchive, publishDepsOf } from '../../domain/publish.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
 import { serveTarball } from '../../http/conditional.js';
 import type { AppEnv } from '../../http/context.js';
+import { receiveMultipart } from '../../http/multipart-upload.js';
 import { requiresAuth } from '../../http/route-auth.js';
 import { aitkErrors, json, resolveArtifact, ScopeName } from './common.js';
 
@@ -111,17 +113,6 @@ export function aitkVersionRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   const publishDeps = publishDepsOf(deps);
 
-  // The JSON limit does not fit tarballs; uploads are capped at MAX_UPLOAD_BYTES (plus form overhead).
-  app.use(
-    '/api/v1/artifacts/:scope/:name/versions',
-    bodyLimit({
-      maxSize: deps.config.maxUploadBytes + 64 * 1024,
-      onError: () => {
-        throw new AgentryError('payload_too_large', { details: { maxBytes: deps.config.maxUploadBytes } });
-      },
-    }),
-  );
-
   app.openapi(publish, async (c) => {
     const principal = requireScope(c, 'skills:publish');
     const { scope, name } = c.req.valid('param');
@@ -137,17 +128,26 @@ export function aitkVersionRoutes(deps: AppDeps) {
         message: 'Send multipart/form-data with version and tarball.',
       });
     }
-    const form = await c.req.parseBody().catch(() => {
-      throw new AgentryError('bad_request', { message: 'The multipart body could not be read.' });
+    // Streamed to disk, then read once: uploads are capped at MAX_UPLOAD_BYTES (plus form overhead).
+    const upload = await receiveMultipart(c, {
+      maxFileBytes: deps.config.maxUploadBytes,
+      maxBodyBytes: deps.config.maxUploadBytes + 64 * 1024,
+      tempDir: join(deps.config.dataDir, 'tmp'),
     });
-    // The documented field, or `file` as aitk sends it.
-    const tarball = form.tarball instanceof File ? form.tarball : form.file;
-    if (!(tarball instanceof File)) {
-      throw new AgentryError('validation_error', {
-        issues: [{ path: ['tarball'], message: 'A .tgz file is required (field tarball or file).' }],
-      });
+    const form = upload.fields;
+    let bytes: Buffer;
+    try {
+      // The documented field, or `file` as aitk sends it.
+      const tarball = upload.files.tarball ?? upload.files.file;
+      if (!tarball) {
+        throw new AgentryError('validation_error', {
+          issues: [{ path: ['tarball'], message: 'A .tgz file is required (field tarball or file).' }],
+        });
+      }
+      bytes = await readFile(tarball.path);
+    } finally {
+      upload.cleanup();
     }
-    const bytes = Buffer.from(await tarball.arrayBuffer());
     const changelog = field(form, 'changelog')?.slice(0, 20_000) ?? null;
     const inner = archiveManifest(bytes);
     const pkg = found.pkg;

@@ -7,6 +7,8 @@
  * report; a `tarball` upload gets it plus the snake_case fields Tank's CLI reads, lower-case verdicts
  * and no `info` findings (the CLI crashes on any severity outside critical/high/medium/low).
  */
+
+import { join } from 'node:path';
 import {
   AgentryError,
   type ArtifactKind,
@@ -18,9 +20,9 @@ import {
   stageNames,
 } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../../app-deps.js';
 import type { AppEnv } from '../../http/context.js';
+import { receiveMultipart, type UploadedForm } from '../../http/multipart-upload.js';
 import { jsonContent, tankErrors } from './schemas.js';
 
 const ScanResponse = z
@@ -94,7 +96,7 @@ const scan = createRoute({
       },
     },
   },
-  responses: { 200: jsonContent(ScanResponse, 'Scan report'), ...tankErrors(400, 413, 422, 429) },
+  responses: { 200: jsonContent(ScanResponse, 'Scan report'), ...tankErrors(400, 413, 415, 422, 429, 503) },
 });
 
 /** Findings as Tank shows them: upper-case rule names, evidence left out of the public report. */
@@ -186,15 +188,6 @@ function parseManifest(raw: string): GivenManifest {
 
 export function tankScanRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use(
-    '/api/v1/scan',
-    bodyLimit({
-      maxSize: deps.config.maxUploadBytes + 64 * 1024,
-      onError: () => {
-        throw new AgentryError('payload_too_large');
-      },
-    }),
-  );
   app.use('/api/v1/scan', async (c, next) => {
     if (c.get('principal')) return next();
     const decision = await deps.limiter.hit(
@@ -218,41 +211,58 @@ export function tankScanRoutes(deps: AppDeps) {
         message: 'Send multipart/form-data with the tarball in the field "file" (or "tarball").',
       });
     }
-    const form = await c.req.parseBody().catch(() => {
-      throw new AgentryError('bad_request', { message: 'The multipart body could not be read.' });
-    });
-    // The documented field wins when both are sent.
-    const tankCli = !(form.file instanceof File) && form.tarball instanceof File;
-    const file = tankCli ? form.tarball : form.file;
-    if (!(file instanceof File)) {
-      throw new AgentryError('validation_error', {
-        issues: [{ path: ['file'], message: 'Attach the tarball as the field "file" (or "tarball").' }],
+    // A place in the scan queue is taken before the body is read, so a full queue costs no upload.
+    const slot = deps.scanner.admit();
+    if (!slot) throw deps.scanner.poolFull();
+    let upload: UploadedForm | undefined;
+    try {
+      upload = await receiveMultipart(c, {
+        maxFileBytes: deps.config.maxUploadBytes,
+        maxBodyBytes: deps.config.maxUploadBytes + 64 * 1024,
+        tempDir: join(deps.config.dataDir, 'tmp'),
       });
+      const form = upload.fields;
+      // The documented field wins when both are sent.
+      const tankCli = !upload.files.file && upload.files.tarball !== undefined;
+      const file = tankCli ? upload.files.tarball : upload.files.file;
+      if (!file) {
+        throw new AgentryError('validation_error', {
+          issues: [{ path: ['file'], message: 'Attach the tarball as the field "file" (or "tarball").' }],
+        });
+      }
+      const given =
+        typeof form.manifest === 'string' && form.manifest.trim() !== ''
+          ? parseManifest(form.manifest)
+          : undefined;
+      const kind = typeof form.kind === 'string' && form.kind !== '' ? form.kind : given?.kind;
+      if (kind !== undefined && !(artifactKinds as readonly string[]).includes(String(kind))) {
+        throw new AgentryError('validation_error', {
+          issues: [
+            { path: [form.kind ? 'kind' : 'manifest'], message: `One of ${artifactKinds.join(', ')}.` },
+          ],
+        });
+      }
+      const started = performance.now();
+      const { report } = await deps.scanner.scan(
+        {
+          path: file.path,
+          kind: kind as ArtifactKind | undefined,
+          ...(given
+            ? {
+                permissions: given.permissions,
+                description: typeof given.description === 'string' ? given.description : undefined,
+              }
+            : { manifestFromArchive: true }),
+        },
+        slot,
+      );
+      // The documented upload gets exactly the documented report.
+      if (!tankCli) return c.json(renderScanReport(report), 200);
+      return c.json(renderTankCliScan(report, Math.round(performance.now() - started)), 200);
+    } finally {
+      slot.release();
+      upload?.cleanup();
     }
-    const given =
-      typeof form.manifest === 'string' && form.manifest.trim() !== ''
-        ? parseManifest(form.manifest)
-        : undefined;
-    const kind = typeof form.kind === 'string' && form.kind !== '' ? form.kind : given?.kind;
-    if (kind !== undefined && !(artifactKinds as readonly string[]).includes(String(kind))) {
-      throw new AgentryError('validation_error', {
-        issues: [{ path: [form.kind ? 'kind' : 'manifest'], message: `One of ${artifactKinds.join(', ')}.` }],
-      });
-    }
-    const started = performance.now();
-    const { report } = await deps.scanner.scan({
-      bytes: new Uint8Array(await file.arrayBuffer()),
-      kind: kind as ArtifactKind | undefined,
-      ...(given
-        ? {
-            permissions: given.permissions,
-            description: typeof given.description === 'string' ? given.description : undefined,
-          }
-        : { manifestFromArchive: true }),
-    });
-    // The documented upload gets exactly the documented report.
-    if (!tankCli) return c.json(renderScanReport(report), 200);
-    return c.json(renderTankCliScan(report, Math.round(performance.now() - started)), 200);
   });
   return app;
 }

@@ -12,7 +12,9 @@ export const TankError = z
   .openapi('TankError');
 
 /** OpenAPI response entries for the given error statuses, all in Tank's envelope. */
-export function tankErrors(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 501)[]) {
+export function tankErrors(
+  ...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 501 | 503)[]
+) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
