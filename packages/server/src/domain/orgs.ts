@@ -217,15 +217,18 @@ export async function updateOrgProfile(
     throw new AgentryError('forbidden', { message: 'Only owners and admins change the profile.' });
   }
   const p = input.profile;
+  const changes = {
+    ...(p.name !== undefined ? { name: p.name } : {}),
+    ...(p.description !== undefined ? { description: p.description } : {}),
+    ...(p.websiteUrl !== undefined ? { website_url: p.websiteUrl } : {}),
+    ...(p.githubOrg !== undefined ? { github_org: p.githubOrg } : {}),
+    ...(p.avatarUrl !== undefined ? { avatar_url: p.avatarUrl } : {}),
+  };
+  // Nothing to change (an empty body): `UPDATE … SET` with no column is a syntax error, so answer as is.
+  if (Object.keys(changes).length === 0) return input.org;
   const updated = await db
     .updateTable('orgs')
-    .set({
-      ...(p.name !== undefined ? { name: p.name } : {}),
-      ...(p.description !== undefined ? { description: p.description } : {}),
-      ...(p.websiteUrl !== undefined ? { website_url: p.websiteUrl } : {}),
-      ...(p.githubOrg !== undefined ? { github_org: p.githubOrg } : {}),
-      ...(p.avatarUrl !== undefined ? { avatar_url: p.avatarUrl } : {}),
-    })
+    .set(changes)
     .where('id', '=', input.org.id)
     .returningAll()
     .executeTakeFirstOrThrow();

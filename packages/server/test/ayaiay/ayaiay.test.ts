@@ -181,6 +181,11 @@ describe('ayaiay publishers', () => {
       avatar_url: 'https://avatars.example/u/1',
       display_name: 'ACME Corporation',
     });
+    // An empty update changes nothing and answers the publisher as it is (it was a 500: UPDATE … SET nothing).
+    const unchanged = await call('PUT', `/api/v1/packs/publishers/${publisherId}`, alice.token, {});
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.body).toEqual(updated.body);
+    expect((await call('PUT', `/api/v1/packs/publishers/${publisherId}`, bob.token, {})).status).toBe(403);
     expect(
       (await call('PUT', `/api/v1/packs/publishers/${publisherId}`, bob.token, { description: 'mine now' }))
         .status,
