@@ -1,9 +1,9 @@
 /**
  * What `publish` leaves out: the patterns of `.agentryignore`, else `.gitignore`, else the defaults —
- * and always `.git`, `node_modules` and local secrets. Patterns follow .gitignore: `*`, `?`, `**`,
+ * and always `.git`, `node_modules` and local secrets (`secretReason`: no ignore file can re-include them). Patterns follow .gitignore: `*`, `?`, `**`,
  * a leading `/` anchors to the folder, a trailing `/` matches folders only, `!` re-includes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const defaultIgnores = ['.env', '.env.*', '*.log', '.agentry/', '.DS_Store', '*.tgz', 'agentry.lock'];
@@ -84,4 +84,33 @@ export function loadIgnore(root: string): IgnoreMatcher {
       return ignored;
     },
   };
+}
+
+const privateKeyNames = /^(?:id_(?:rsa|dsa|ecdsa|ed25519)|.+\.(?:key|p12|pfx))$/i;
+const privateKeyText = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+const npmCredentials = /(?:^|\n)\s*(?:\/\/[^\n]*:)?_(?:authToken|auth|password)\s*=/;
+
+function readSmall(file: string): string | undefined {
+  try {
+    return statSync(file).size <= 256 * 1024 ? readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a file is a local secret that is never packed, whatever .gitignore or .agentryignore say
+ * (a project with its own .gitignore once packed its `.env`); undefined for any other file.
+ * `.env.example` and `.env.sample` are templates and are packed.
+ */
+export function secretReason(root: string, path: string): string | undefined {
+  const base = path.split('/').pop() ?? path;
+  if (/^\.env(?:\..+)?$/.test(base) && !/^\.env\.(?:example|sample)$/.test(base)) return 'environment file';
+  if (privateKeyNames.test(base)) return 'private key';
+  if (base === '.npmrc') {
+    const text = readSmall(join(root, path));
+    return text !== undefined && npmCredentials.test(text) ? 'npm credentials' : undefined;
+  }
+  const text = readSmall(join(root, path));
+  return text !== undefined && privateKeyText.test(text) ? 'private key' : undefined;
 }

@@ -7,18 +7,21 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { create } from 'tar';
-import { loadIgnore } from './ignore.js';
+import { loadIgnore, secretReason } from './ignore.js';
 
 export interface PackListing {
   files: string[];
   links: string[];
   ignoreSource: string;
+  /** Local secrets found and left out whatever the ignore rules say, as `path (reason)`. */
+  secrets: string[];
 }
 
 export function listPackEntries(root: string): PackListing {
   const ignore = loadIgnore(root);
   const files: string[] = [];
   const links: string[] = [];
+  const secrets: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name < b.name ? -1 : 1,
@@ -28,11 +31,15 @@ export function listPackEntries(root: string): PackListing {
       if (ignore.ignores(rel, entry.isDirectory())) continue;
       if (entry.isSymbolicLink()) links.push(rel);
       else if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) files.push(rel);
+      else if (entry.isFile()) {
+        const reason = secretReason(root, rel);
+        if (reason) secrets.push(`${rel} (${reason})`);
+        else files.push(rel);
+      }
     }
   };
   walk(root);
-  return { files, links, ignoreSource: ignore.source };
+  return { files, links, ignoreSource: ignore.source, secrets };
 }
 
 export function listPackFiles(root: string): string[] {

@@ -11,7 +11,7 @@ import { listPackEntries, packDirectory } from '../pack.js';
 import { runInit, runInitFromTemplate } from './init.js';
 import { runInstallCommand } from './install.js';
 import { runVisibility } from './lifecycle.js';
-import { readPublishManifest, runPublish } from './publish.js';
+import { formatPublish, readPublishManifest, runPublish } from './publish.js';
 import { runScan } from './scan.js';
 
 let t: TestApp;
@@ -85,12 +85,13 @@ describe('packing', () => {
     expect(listPackEntries(dir)).toEqual(
       expect.objectContaining({
         ignoreSource: '.gitignore',
-        files: ['.env', 'README.md', 'SKILL.md', 'keep.log', 'tank.json'],
+        // A .gitignore that does not name .env still never packs it.
+        files: ['README.md', 'SKILL.md', 'keep.log', 'tank.json'],
+        secrets: ['.env (environment file)'],
       }),
     );
     writeFileSync(join(dir, '.agentryignore'), '/README.md\n');
     expect(listPackEntries(dir).files).toEqual([
-      '.env',
       '.gitignore',
       'SKILL.md',
       'build/out.js',
@@ -100,9 +101,69 @@ describe('packing', () => {
     ]);
     expect(parseIgnore(['docs/**/draft.md']).length).toBe(1);
   });
+
+  it('never packs local secrets, whatever .gitignore or .agentryignore say', () => {
+    const s = sandbox();
+    const dir = join(s.root, 'secrets');
+    runInit(s.context(), 'skill', { dir, name: 'secrets' });
+    mkdirSync(join(dir, 'config'));
+    const files: Record<string, string> = {
+      '.env': 'A=1',
+      '.env.local': 'A=1',
+      'config/.env.production': 'A=1',
+      '.env.example': 'A=',
+      '.env.sample': 'A=',
+      id_rsa: 'x',
+      'config/server.key': 'x',
+      'config/deploy.pem': '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n',
+      'config/cert.pem': '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n',
+      '.npmrc': '//registry.npmjs.org/:_authToken=npm_secret\n',
+      'config/.npmrc': 'save-exact=true\n',
+    };
+    for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
+    // An ignore file that re-includes everything cannot bring them back.
+    writeFileSync(join(dir, '.agentryignore'), '!.env\n!*.key\n!.npmrc\n');
+    const listing = listPackEntries(dir);
+    expect(listing.files).toEqual(
+      expect.arrayContaining(['.env.example', '.env.sample', 'config/cert.pem', 'config/.npmrc']),
+    );
+    expect(listing.secrets.sort()).toEqual(
+      [
+        '.env (environment file)',
+        '.env.local (environment file)',
+        '.npmrc (npm credentials)',
+        'config/.env.production (environment file)',
+        'config/deploy.pem (private key)',
+        'config/server.key (private key)',
+        'id_rsa (private key)',
+      ].sort(),
+    );
+    for (const secret of [
+      '.env',
+      '.env.local',
+      'id_rsa',
+      '.npmrc',
+      'config/deploy.pem',
+      'config/server.key',
+    ]) {
+      expect(listing.files).not.toContain(secret);
+    }
+  });
 });
 
 describe('agentry publish', () => {
+  it('--dry-run says which local secrets it left out', async () => {
+    const s = sandbox();
+    const dir = join(s.root, 'dry-secrets');
+    runInit(s.context(), 'skill', { dir, name: 'dry-secrets' });
+    writeFileSync(join(dir, '.gitignore'), 'build/\n');
+    writeFileSync(join(dir, '.env'), 'TOKEN=1');
+    const result = await runPublish(s.context(), dir, { dryRun: true });
+    expect(result.files).not.toContain('.env');
+    expect(result.secretsLeftOut).toEqual(['.env (environment file)']);
+    expect(formatPublish(result, (_style, text) => text)).toContain('never packed (local secrets): .env');
+  });
+
   it('--dry-run shows files, integrity and the local verdict, and sends nothing', async () => {
     const s = sandbox();
     const dir = join(s.root, 'dry');

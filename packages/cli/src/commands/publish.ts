@@ -39,6 +39,8 @@ export interface PublishResult {
   tarballSize: number;
   integrity: string;
   ignoreSource: string;
+  /** Local secrets left out whatever the ignore rules say (`.env`, private keys, `.npmrc` with tokens). */
+  secretsLeftOut: string[];
   localScan: { verdict: string; auditScore: number; findings: ScanReport['findings'] };
   /** The registry's answer after confirm. */
   published?: { status: string; verdict: string | null; auditScore: number | null };
@@ -201,6 +203,7 @@ export async function runPublish(
     tarballSize: tarball.length,
     integrity,
     ignoreSource: listing.ignoreSource,
+    secretsLeftOut: listing.secrets,
     localScan: { verdict: report.verdict, auditScore: report.auditScore, findings: report.findings },
   };
   if (report.verdict === 'FAIL') {
@@ -254,6 +257,9 @@ export function formatPublish(result: PublishResult, paint: Paint): string {
     `${paint('bold', clean(result.name))}@${result.version} (${result.kind}, from ${result.manifestSource})`,
     `${result.files.length} files, ${result.size} bytes → ${result.tarballSize} bytes packed (ignore rules: ${result.ignoreSource})`,
     ...result.files.map((file) => `    ${file}`),
+    ...(result.secretsLeftOut.length > 0
+      ? [`never packed (local secrets): ${result.secretsLeftOut.map(clean).join(', ')}`]
+      : []),
     `integrity ${result.integrity}`,
     `local scan: ${verdictColour(paint, result.localScan.verdict)} (audit score ${result.localScan.auditScore}/10, ${result.localScan.findings.length} findings)`,
   ];
