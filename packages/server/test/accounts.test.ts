@@ -259,6 +259,37 @@ describe('sessions', () => {
     expect(await browser.who()).toBe(username);
   });
 
+  it('refuses a csrf pair fetched anonymously when sent with a victim session', async () => {
+    const attacker = new Browser();
+    const field = await attacker.csrfFrom('/login');
+    const { browser: victim } = await signUpNew();
+    const forged = new Browser();
+    forged.cookies.set('agentry_session', victim.cookies.get('agentry_session') ?? '');
+    forged.cookies.set('agentry_csrf', attacker.cookies.get('agentry_csrf') ?? '');
+    const res = await forged.post('/logout', { csrf: field }, { accept: 'application/json' });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: 'csrf_failed' });
+    expect(await victim.who()).toBeDefined();
+  });
+
+  it('rotates the csrf cookie at log-in, so a field from before log-in stops working', async () => {
+    const browser = new Browser();
+    const before = await browser.csrfFrom('/signup');
+    const cookieBefore = browser.cookies.get('agentry_csrf');
+    const username = unique('rot');
+    const res = await browser.post('/signup', {
+      csrf: before,
+      username,
+      email: `${username}@example.test`,
+      password,
+    });
+    expect(res.status).toBe(303);
+    expect(browser.cookies.get('agentry_csrf')).not.toBe(cookieBefore);
+    const stale = await browser.post('/logout', { csrf: before }, { accept: 'application/json' });
+    expect(stale.status).toBe(403);
+    expect((await browser.submit('/logout', {}, '/')).status).toBe(303);
+  });
+
   it('does not authenticate the API (bearer only)', async () => {
     const { browser } = await signUpNew();
     const res = await browser.fetch('/api/v1/auth/whoami', { headers: { accept: 'application/json' } });

@@ -10,7 +10,7 @@ import { createSession, deleteSession } from '../domain/sessions.js';
 import { validateNewUser } from '../domain/users.js';
 import { sessionCookie } from '../http/auth.js';
 import type { AppEnv } from '../http/context.js';
-import { issueCsrfField, verifyCsrfField } from '../http/csrf.js';
+import { issueCsrfField, rotateCsrfCookie, verifyCsrfField } from '../http/csrf.js';
 import { Layout } from './layout.js';
 import { readForm } from './page-kit.js';
 
@@ -75,6 +75,7 @@ export function accountPages(deps: AppDeps) {
       path: '/',
       maxAge: deps.config.sessionTtlHours * 3600,
     });
+    rotateCsrfCookie(c, secure);
   };
 
   const loginPage = (
