@@ -41,7 +41,7 @@ import { apiClientPages } from './web/api-clients.js';
 import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
 import { artifactManagePages } from './web/artifact-manage.js';
 import { artifactPages } from './web/artifact-pages.js';
-import { appJs, stylesheet } from './web/assets.js';
+import { appJs, faviconSvg, stylesheet } from './web/assets.js';
 import { dashboardPages } from './web/dashboard-pages.js';
 import { inboxPages } from './web/inbox-pages.js';
 import { profilePages } from './web/profile-pages.js';
@@ -118,6 +118,13 @@ export function createApp(deps: AppDeps) {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(stylesheet);
   });
+  app.get('/favicon.svg', (c) => {
+    c.header('Content-Type', 'image/svg+xml');
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(faviconSvg);
+  });
+  // Browsers ask for /favicon.ico whatever the page says; they follow a redirect to the SVG.
+  app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301));
   app.get('/assets/app.js', (c) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=3600');

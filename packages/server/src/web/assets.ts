@@ -135,3 +135,6 @@ for (const button of document.querySelectorAll('button.copy[data-copy]')) {
 `;
 
 export const stylesheet = appCss + highlightCss;
+
+/** The site icon: an "A" on the accent colour, as SVG (no image pipeline, crisp at every size). */
+export const faviconSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0b57d0"/><path d="M9 25 16 7l7 18h-3.6l-1.5-4.2h-3.9L12.6 25zm6-7.2h2.1L16 14.4z" fill="#fff"/></svg>`;

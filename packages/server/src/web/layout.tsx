@@ -20,6 +20,7 @@ export function Layout({ title, user, csrf, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Agentry`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <script src="/assets/app.js" defer />
       </head>
       <body>

@@ -50,3 +50,16 @@ describe('describePermissions', () => {
     expect(describePermissions({ shell: 'yes' })[0]).toMatch(/^undocumented permissions: /);
   });
 });
+
+describe('the favicon', () => {
+  it('is an SVG every page links, and /favicon.ico leads to it', async () => {
+    const svg = await t.request('/favicon.svg');
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await svg.text()).toMatch(/^<svg /);
+    const ico = await t.request('/favicon.ico');
+    expect(ico.status).toBe(301);
+    expect(ico.headers.get('location')).toBe('/favicon.svg');
+    expect(await page('bare-skill')).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml"/>');
+  });
+});
