@@ -149,6 +149,7 @@ export function artifactPages(deps: AppDeps) {
     const badgeUrl = `${base}/api/v1/badge/${pkg.name}`;
     const isLatest = version.version === pkg.latest_version;
     const registryFlag = kit.registryFlag(c);
+    const about = aboutOf(version.manifest as unknown as Record<string, unknown>, pkg.repository);
     const starred = star?.starred ?? false;
     return kit.send(
       c,
@@ -167,6 +168,22 @@ export function artifactPages(deps: AppDeps) {
               {isLatest ? null : <a href={artifactPath(pkg.name)}>latest is v{pkg.latest_version}</a>}
             </p>
             {version.description ? <p class="lead">{version.description}</p> : null}
+            {about.length > 0 ? (
+              <ul class="artifact-about" aria-label="About" data-testid="about">
+                {about.map((item) => (
+                  <li>
+                    {item.label}:{' '}
+                    {item.href ? (
+                      <a href={item.href} rel="nofollow noopener">
+                        {item.text}
+                      </a>
+                    ) : (
+                      item.text
+                    )}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
             {version.deprecated_message ? (
               <p class="warning" role="note">
                 Deprecated: {version.deprecated_message}
@@ -454,6 +471,27 @@ export function artifactPages(deps: AppDeps) {
     );
   }
   return app;
+}
+
+/** License, repository and homepage from the manifest; links only for http(s) URLs. */
+function aboutOf(manifest: Record<string, unknown>, repository: string | null) {
+  const text = (value: unknown) =>
+    typeof value === 'string' && value.trim() ? value.trim().slice(0, 300) : undefined;
+  const urlOf = (value: unknown) => {
+    const raw = text(typeof value === 'object' && value ? (value as { url?: unknown }).url : value);
+    if (!raw) return undefined;
+    const url = raw.replace(/^git\+/, '').replace(/\.git$/, '');
+    return /^https?:\/\//i.test(url) ? url : undefined;
+  };
+  const items: { label: string; text: string; href?: string | undefined }[] = [];
+  const license = text(manifest.license);
+  if (license) items.push({ label: 'License', text: license });
+  const repo = urlOf(manifest.repository) ?? urlOf(repository);
+  if (repo) items.push({ label: 'Repository', text: repo.replace(/^https?:\/\//i, ''), href: repo });
+  const homepage = urlOf(manifest.homepage);
+  if (homepage && homepage !== repo)
+    items.push({ label: 'Homepage', text: homepage.replace(/^https?:\/\//i, ''), href: homepage });
+  return items;
 }
 
 function CopyLine(props: { text: string }) {

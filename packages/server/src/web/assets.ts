@@ -24,6 +24,7 @@ form.inline button { margin-top: 0; background: transparent; color: var(--accent
 button.secondary, a.button.secondary { background: transparent; color: var(--accent); }
 button.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
 a.button { display: inline-block; padding: .45rem 1rem; border-radius: 6px; border: 1px solid var(--accent); text-decoration: none; margin-top: 1rem; }
+.artifact-about { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; overflow-wrap: anywhere; }
 .button-row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: baseline; }
 .row-form { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: 0; }
 .row-form button { margin-top: 0; }

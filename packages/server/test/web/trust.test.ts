@@ -17,6 +17,15 @@ beforeAll(async () => {
     (await publishVersion(t, user.token, { name: 'perm-skill', version: '1.0.0', permissions })).status,
   ).toBe(200);
   expect((await publishVersion(t, user.token, { name: 'bare-skill', version: '1.0.0' })).status).toBe(200);
+  const about = {
+    name: 'about-skill',
+    version: '1.0.0',
+    license: 'Apache-2.0',
+    repository: 'https://github.com/acme/about-skill',
+    homepage: 'javascript:alert(1)',
+  };
+  const published = await publishVersion(t, user.token, about as Parameters<typeof publishVersion>[2]);
+  expect(published.status, JSON.stringify(published.body)).toBe(200);
 }, 120_000);
 afterAll(() => t.close());
 
@@ -48,6 +57,17 @@ describe('describePermissions', () => {
     expect(describePermissions(undefined)).toEqual([]);
     expect(describePermissions({ subprocess: false })).toEqual([]);
     expect(describePermissions({ shell: 'yes' })[0]).toMatch(/^undocumented permissions: /);
+  });
+});
+
+describe('license, repository and homepage', () => {
+  it('are shown from the manifest, linking only http(s) URLs', async () => {
+    const body = await page('about-skill');
+    const about = /data-testid="about">(.*?)<\/ul>/s.exec(body)?.[1] ?? '';
+    expect(about).toContain('License: Apache-2.0');
+    expect(about).toContain('href="https://github.com/acme/about-skill"');
+    expect(about).not.toContain('javascript:');
+    expect(await page('bare-skill')).not.toContain('data-testid="about"');
   });
 });
 
