@@ -143,6 +143,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', apiRateLimit(deps.limiter, deps.config));
   app.use('/oauth/*', apiRateLimit(deps.limiter, deps.config));
   app.use('/v1/*', apiRateLimit(deps.limiter, deps.config));
+  app.use('/mcp', apiRateLimit(deps.limiter, deps.config));
   app.use('*', rejectFailedAuth());
 
   app.route('/', tankAuthRoutes());

@@ -4,7 +4,9 @@
  * cosine similarity of the draft's embedding text to each package's stored embedding. Without one the
  * fallback is lexical: pg_trgm's trigram similarity between "name description" of the draft and of each
  * published package (lower-cased, name punctuation as spaces), with an identical name counting as 1.0.
- * Both engines ship pg_trgm, so the fallback works everywhere.
+ * Both engines ship pg_trgm, so the fallback works everywhere. Only public skills are candidates: a
+ * proposal is stored on the draft and shown to every reader of the inbox, so it must never name a private
+ * or team artifact (nor let a draft probe whether one exists).
  */
 import { slugOfPackageName } from '@agentry/core';
 import { type Kysely, sql } from 'kysely';
@@ -55,6 +57,7 @@ async function semanticProposal(
     .where('p.tenant_id', '=', tenantId)
     .where('p.status', '=', 'active')
     .where('p.latest_version_id', 'is not', null)
+    .where('p.visibility', '=', 'public')
     .where('e.model', '=', deps.embedder.name)
     .orderBy(sql`e.embedding <=> ${literal}::vector`)
     .limit(1)
@@ -78,6 +81,7 @@ async function lexicalProposal(
     .where('p.tenant_id', '=', tenantId)
     .where('p.status', '=', 'active')
     .where('p.latest_version_id', 'is not', null)
+    .where('p.visibility', '=', 'public')
     .orderBy(similarity, 'desc')
     .orderBy('p.name')
     .limit(1)

@@ -10,6 +10,7 @@ import {
   type SkillPoolDependency,
   type SkillPoolKind,
   type SkillPoolVersion,
+  scopeAllows,
   slugOfPackageName,
 } from '@agentry/core';
 import type { Kysely } from 'kysely';
@@ -217,6 +218,10 @@ export async function skillDetail(db: Kysely<Database>, tenantId: string, found:
     ).toISOString(),
     requires,
     required_by: requiredBy,
-    merge_proposals: await listMergeProposals(db, tenantId, found.skill.slug),
+    // Pending drafts are inbox data: only members who may read the inbox (skills:read) see them here.
+    merge_proposals:
+      viewer.userId && scopeAllows(viewer.scopes, 'skills:read')
+        ? await listMergeProposals(db, tenantId, found.skill.slug)
+        : [],
   };
 }

@@ -21,7 +21,7 @@ import {
 import type { Kysely } from 'kysely';
 import semver from 'semver';
 import type { Database } from '../db/schema.js';
-import type { Viewer } from './access.js';
+import { canWritePackage, type Viewer } from './access.js';
 import { setYanked } from './lifecycle.js';
 import { type PublishDeps, publishArchive } from './publish.js';
 import { requireSkill } from './skill-pool-catalog.js';
@@ -154,10 +154,15 @@ export async function prepareSkillPublish(db: Kysely<Database>, input: PublishSk
   const tags = mergeTags(bundle.tags, metadata.tags ?? []);
   const existing = await db
     .selectFrom('packages')
-    .select(['id', 'kind', 'visibility'])
+    .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('name', '=', name)
     .executeTakeFirst();
+  // Someone else's name gets the pipeline's answer before anything about it (its kind, its versions) is
+  // said, so a publish never reveals that a private name exists.
+  if (existing && !(await canWritePackage(db, existing, input.viewer))) {
+    throw new AgentryError('name_unavailable', { message: `The name "${metadata.slug}" is not available.` });
+  }
   if (existing && existing.kind !== kind) {
     throw new AgentryError('conflict', {
       message: `\`${metadata.slug}\` is already published as a ${existing.kind}, not a ${kind}`,

@@ -116,6 +116,65 @@ describe('POST /v1/drafts', () => {
     expect(distinct.body).not.toHaveProperty('merge_proposal_slug');
   });
 
+  it('shows pending drafts on a skill detail only to members who may read the inbox', async () => {
+    await submit('sql-formatter', 'Formats SQL queries for readability.');
+    const member = await call(t, 'GET', '/v1/skills/sql-formatter/detail', { token: reader.token });
+    expect((member.body.merge_proposals as unknown[]).length).toBeGreaterThan(0);
+    const anonymous = await call(t, 'GET', '/v1/skills/sql-formatter/detail');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body.merge_proposals).toEqual([]);
+  });
+
+  it('never proposes a merge into a private artifact, nor lets a draft probe that it exists', async () => {
+    const owner = await createTestUser(t.deps, t.defaultTenantId, { role: 'publisher' });
+    const privateSkill = await publishVersion(
+      t,
+      owner.token,
+      {
+        name: 'vault-rotator',
+        version: '1.0.0',
+        description: 'Rotates vault secrets.',
+        visibility: 'private',
+      },
+      { 'SKILL.md': skillMd('vault-rotator', 'Rotates vault secrets.') },
+    );
+    expect(privateSkill.status).toBe(200);
+    const draft = await submit('vault-rotator', 'Rotates vault secrets.');
+    expect(draft.status).toBe(201);
+    expect(draft.body).not.toHaveProperty('merge_proposal_slug');
+  });
+
+  it('answers a publish to a name someone else owns alike for a private and a public name', async () => {
+    const owner = await createTestUser(t.deps, t.defaultTenantId, { role: 'publisher' });
+    await publishVersion(
+      t,
+      owner.token,
+      {
+        name: 'hidden-agent',
+        version: '1.0.0',
+        description: 'A private agent.',
+        visibility: 'private',
+        kind: 'agent',
+      },
+      { 'SKILL.md': skillMd('hidden-agent', 'A private agent.') },
+    );
+    const publish = async (slug: string) => {
+      const data = await form(
+        { slug, version: '1.0.0', kind: 'skill' },
+        { 'SKILL.md': skillMd(slug, 'Mine now.') },
+      );
+      return call(t, 'POST', '/v1/skills', { token: curator.token, body: data });
+    };
+    const hidden = await publish('hidden-agent');
+    const visible = await publish('sql-formatter');
+    expect([hidden.status, hidden.body.error]).toEqual([409, 'conflict']);
+    expect([visible.status, visible.body.error]).toEqual([409, 'conflict']);
+    // The same words for both, with only the name differing: nothing says which is private or its kind.
+    expect(hidden.body.message?.replace('hidden-agent', 'NAME')).toBe(
+      visible.body.message?.replace('sql-formatter', 'NAME'),
+    );
+  });
+
   it('needs skills:publish (401, then 403) and stores nothing otherwise', async () => {
     expect((await call(t, 'POST', '/v1/drafts', { body: await form({ slug: 'a' }) })).status).toBe(401);
     const forbidden = await call(t, 'POST', '/v1/drafts', {
