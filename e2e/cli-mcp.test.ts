@@ -132,8 +132,10 @@ describe(`agentry mcp over stdio (${testDbKind()})`, () => {
     const verified = await call('verify');
     expect(jsonOf(verified).drift).toEqual([]);
     expect(jsonOf(verified).checked).toBe(1);
-    // Nothing was written in the user's home.
-    expect(readdirSync(join(root, 'home'))).toEqual([]);
+    // Nothing was written in the user's home but the download cache (~/.cache/agentry, as npm keeps ~/.npm):
+    // no agent tool's folder or config outside the project.
+    expect(readdirSync(join(root, 'home'))).toEqual(['.cache']);
+    expect(readdirSync(join(root, 'home', '.cache'))).toEqual(['agentry']);
   });
 
   it('scans a folder of the project locally', async () => {

@@ -203,9 +203,10 @@ export function tankCliAuthRoutes(deps: AppDeps) {
     const form = await c.req.parseBody().catch(() => {
       throw new AgentryError('bad_request', { message: 'The form could not be read.' });
     });
-    verifyCsrfField(c, deps.secret, form.csrf);
+    // 401 before 403: without a session here there is nothing a CSRF field could be bound to.
     const principal = c.get('principal');
     if (!principal) throw new AgentryError('unauthorized', { message: 'Log in first.' });
+    verifyCsrfField(c, deps.secret, form.csrf);
     const approve = form.decision === 'approve';
     const decided = await decideDeviceLogin(
       deps.db,
