@@ -2,7 +2,8 @@
 import type { ArchiveEntry, Finding, Permissions, ScanContext } from '@agentry/core';
 import { computeSha256, createScanContext, rules, runRules } from '@agentry/core';
 import { describe, expect, it } from 'vitest';
-import { jsIndexOf, parseJs } from '../../src/scanner/rules/static/js-ast.js';
+import { parseJs } from '../../src/scanner/rules/static/js-ast.js';
+import { jsIndexOf } from '../../src/scanner/rules/static/js-index.js';
 
 function contextOf(files: Record<string, string>, permissions?: Permissions): ScanContext {
   const entries = new Map<string, ArchiveEntry>();

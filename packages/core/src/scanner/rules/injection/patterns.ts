@@ -6,15 +6,8 @@
 import { type Gate, type LiteralHits, LiteralIndex } from '../../literals.js';
 import type { Hit, ScanContext } from '../../rule.js';
 import type { Severity } from '../../types.js';
-import {
-  isProse,
-  lineOfOffset,
-  matchContext,
-  type PreparedText,
-  preparedOf,
-  promptFiles,
-  snippet,
-} from './text.js';
+import { isProse, matchContext } from './prose.js';
+import { lineOfOffset, type PreparedText, preparedOf, promptFiles, snippet } from './text.js';
 
 export interface InjectionPattern {
   /** Short description used in the finding's message. */

@@ -4,7 +4,7 @@
  */
 import type { Rule } from '../../rule.js';
 import { hitsPerLine, type InjectionPattern, patternMatches } from './patterns.js';
-import { proseCue } from './text.js';
+import { proseCue } from './prose.js';
 
 /**
  * Mentions of markup in prose ("never emit <system> tags") are not the markup itself: skip a tag when a

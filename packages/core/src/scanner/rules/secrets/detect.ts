@@ -3,10 +3,12 @@
  * (file, line) are de-duplicated, keeping the most severe and then the most specific rule, and each
  * secret rule returns the candidates it won. Evidence is always masked; messages never quote a secret.
  */
+
+import { lineOfOffset, lineStarts } from '../../line-map.js';
 import { fileGate, fileLiteral, fileLiteralHits, type LiteralHits } from '../../literals.js';
 import type { Hit, ScanContext } from '../../rule.js';
 import type { Severity } from '../../types.js';
-import { isPlaceholder, lineAtOffset, lineStartsOf, mask, shannonEntropy } from './mask.js';
+import { isPlaceholder, mask, shannonEntropy } from './mask.js';
 import { hasSecretlintHint, runSecretlint } from './secretlint.js';
 
 export const secretRuleIds = [
@@ -272,7 +274,7 @@ function highEntropy(text: string, startsOf: () => readonly number[], emit: Emit
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const value = m[1] ?? '';
     const starts = startsOf();
-    const line = lineAtOffset(starts, m.index);
+    const line = lineOfOffset(starts, m.index);
     const before = text.slice(Math.max(starts[line - 1] ?? 0, m.index - 200), m.index);
     const assignment = /([A-Za-z_$][\w.$-]*)["']?\s*(?::=|=>|=|:)\s*(?:[\w.]+\(\s*)?$/.exec(before);
     const name = assignment?.[1] ?? '';
@@ -314,12 +316,12 @@ function candidatesOf(path: string, text: string, hits: LiteralHits): Candidate[
   // Line starts are only needed once something is found, which most files never are.
   let starts: number[] | undefined;
   const startsOf = () => {
-    starts ??= lineStartsOf(text);
+    starts ??= lineStarts(text);
     return starts;
   };
   const out: Candidate[] = [];
   const emit: Emit = (rule, offset, severity, message, evidence) => {
-    out.push({ rule, file: path, line: lineAtOffset(startsOf(), offset), severity, message, evidence });
+    out.push({ rule, file: path, line: lineOfOffset(startsOf(), offset), severity, message, evidence });
   };
   privateKeys(text, hits, emit);
   webhooks(text, hits, emit);

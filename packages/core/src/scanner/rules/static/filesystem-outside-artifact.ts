@@ -1,16 +1,11 @@
+import { lineOfOffset } from '../../line-map.js';
 import type { Hit, Rule, ScanContext } from '../../rule.js';
-import { fsCalls, isOutside, jsIndexes } from './js-ast.js';
+import { fsCalls, isOutside } from './js-fs-calls.js';
+import { jsIndexes } from './js-index.js';
+import { pythonSources } from './python.js';
+import { shellHits } from './shell.js';
 import { commandStart, span } from './shell-patterns.js';
-import {
-  capHits,
-  credentialPath,
-  hitAt,
-  lineOfOffset,
-  lineStartsOf,
-  observe,
-  pythonSources,
-  shellHits,
-} from './support.js';
+import { capHits, credentialPath, hitAt, lineStartsOf, observe } from './support.js';
 
 const outsidePath = /^(?:~|\/(?!tmp(?:\/|$)|dev\/(?:null|stdout|stderr|tty|fd)\b))/;
 

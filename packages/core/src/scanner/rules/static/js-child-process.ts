@@ -1,6 +1,8 @@
 import type * as t from '@babel/types';
 import type { Hit, Rule } from '../../rule.js';
-import { calleeRef, fallbackHits, type JsIndex, jsIndexes } from './js-ast.js';
+import { fallbackHits } from './js-fallback.js';
+import { type JsIndex, jsIndexes } from './js-index.js';
+import { calleeRef } from './js-refs.js';
 import { capHits, hitAt, lowerWhenDeclared, observe } from './support.js';
 
 /** Modules whose whole purpose is starting other programs. */

@@ -1,5 +1,6 @@
 import type { Hit, Rule } from '../../rule.js';
-import { fsCalls, jsIndexes } from './js-ast.js';
+import { fsCalls } from './js-fs-calls.js';
+import { jsIndexes } from './js-index.js';
 import { capHits, credentialPath, hitAt, observe } from './support.js';
 
 /**

@@ -1,5 +1,7 @@
 import type { Hit, Rule } from '../../rule.js';
-import { calleeRef, jsIndexes, staticString } from './js-ast.js';
+import { jsIndexes } from './js-index.js';
+import { staticString } from './js-nodes.js';
+import { calleeRef } from './js-refs.js';
 import { capHits, hitAt } from './support.js';
 
 /** require(x) / import(x) / module.require(x) whose module name is computed at run time. */

@@ -1,5 +1,5 @@
 import type { Hit, Rule } from '../../rule.js';
-import { jsIndexes } from './js-ast.js';
+import { jsIndexes } from './js-index.js';
 import { hitAt } from './support.js';
 
 /**

@@ -1,5 +1,7 @@
 import type { Hit, Rule } from '../../rule.js';
-import { codeSink, fallbackHits, jsIndexes } from './js-ast.js';
+import { codeSink } from './js-code-sinks.js';
+import { fallbackHits } from './js-fallback.js';
+import { jsIndexes } from './js-index.js';
 import { capHits, hitAt } from './support.js';
 
 const evalText = /\beval\s*\(/g;

@@ -1,5 +1,7 @@
 import type { Hit, Rule } from '../../rule.js';
-import { calleeRef, fallbackHits, jsIndexes, refIs } from './js-ast.js';
+import { fallbackHits } from './js-fallback.js';
+import { jsIndexes } from './js-index.js';
+import { calleeRef, refIs } from './js-refs.js';
 import { type At, capHits, hitAt, lowerWhenDeclared, observe } from './support.js';
 
 /** Modules for making network connections or HTTP requests. */

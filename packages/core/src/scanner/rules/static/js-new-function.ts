@@ -1,5 +1,8 @@
 import type { Hit, Rule } from '../../rule.js';
-import { codeSink, fallbackHits, jsIndexes, staticString } from './js-ast.js';
+import { codeSink } from './js-code-sinks.js';
+import { fallbackHits } from './js-fallback.js';
+import { jsIndexes } from './js-index.js';
+import { staticString } from './js-nodes.js';
 import { capHits, hitAt } from './support.js';
 
 const newFunctionText = /\bnew\s+Function\s*\(/g;

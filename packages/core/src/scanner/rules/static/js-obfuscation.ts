@@ -1,14 +1,10 @@
 import type * as t from '@babel/types';
 import type { Hit, Rule } from '../../rule.js';
-import {
-  codeSink,
-  type JsIndex,
-  jsIndexes,
-  longEscapeChars,
-  propertyName,
-  resolveRef,
-  walk,
-} from './js-ast.js';
+import { walk } from './js-ast.js';
+import { codeSink } from './js-code-sinks.js';
+import { type JsIndex, jsIndexes, longEscapeChars } from './js-index.js';
+import { propertyName } from './js-nodes.js';
+import { resolveRef } from './js-refs.js';
 import { capHits, hitAt } from './support.js';
 
 const binaryEncodings = new Set(['base64', 'base64url', 'hex']);

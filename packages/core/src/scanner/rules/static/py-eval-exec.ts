@@ -1,9 +1,15 @@
 import type { Rule } from '../../rule.js';
-import { isPythonLiteralArg, pythonHits } from './support.js';
+import { pythonHits } from './python.js';
 
 const prefilter = /\b(?:eval|exec|compile)\s*\(/;
 const evalCall = /(?:(?<![\w.])|\bbuiltins\.)(eval|exec|compile)\s*\(/g;
 const defBefore = /\bdef\s+$/;
+const pyLiteralArg = /^\s*[rRuUbB]{0,2}("""|'''|"|')\s*\1\s*[,)]/;
+
+/** Whether a masked Python call's first argument, starting at `from`, is a plain (non-f) string literal. */
+export function isPythonLiteralArg(code: string, from: number): boolean {
+  return pyLiteralArg.test(code.slice(from, from + 2000));
+}
 
 /** eval / exec / compile on anything but a fixed string: Python runs text as code. */
 export const pyEvalExec: Rule = {

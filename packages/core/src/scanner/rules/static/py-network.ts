@@ -1,5 +1,6 @@
 import type { Rule } from '../../rule.js';
-import { lowerWhenDeclared, pythonHits } from './support.js';
+import { pythonHits } from './python.js';
+import { lowerWhenDeclared } from './support.js';
 
 const prefilter =
   /requests|httpx|aiohttp|urllib|urlopen|urlretrieve|socket|websocket|smtplib|ftplib|telnetlib|paramiko|HTTPS?Connection|\.connect/;

@@ -1,5 +1,6 @@
 import type { Rule } from '../../rule.js';
-import { closingParen, lowerWhenDeclared, type PythonSource, pythonHits } from './support.js';
+import { closingParen, type PythonSource, pythonHits } from './python.js';
+import { lowerWhenDeclared } from './support.js';
 
 const prefilter = /subprocess|os\.|pty|commands\.|from\s+os\s+import/;
 const osShell = /\bos\.(system|popen[234]?)\s*\(/g;

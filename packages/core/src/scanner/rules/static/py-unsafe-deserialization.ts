@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule.js';
-import { closingParen, pythonHits } from './support.js';
+import { closingParen, pythonHits } from './python.js';
 
 const prefilter = /pickle|marshal|shelve|yaml|dill|joblib|read_pickle/;
 const unpickle =

@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
+import { shellHits } from './shell.js';
 import { base64Decode, interpreter, span, untilPipe } from './shell-patterns.js';
-import { shellHits } from './support.js';
 
 const patterns = [
   // echo … | base64 -d | sh

@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
+import { shellHits } from './shell.js';
 import { commandStart } from './shell-patterns.js';
-import { shellHits } from './support.js';
 
 const chmod = new RegExp(
   String.raw`${commandStart}chmod[ \t]+((?:-[a-zA-Z]+[ \t]+)*)["']?([^\s;|&"']+)`,

@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
+import { shellHits } from './shell.js';
 import { commandStart } from './shell-patterns.js';
-import { shellHits } from './support.js';
 
 const rmRoot =
   /\brm[ \t]+((?:-[\w-]+[ \t]+)+)(["']?)(\/\*?|~\/?\*?|\$\{?HOME\}?\/?\*?|\/(?:etc|usr|var|home|bin|boot|lib|opt|root|System|Users|Library)\/?\*?)\2(?=[ \t]|$|[;&|)])/gm;

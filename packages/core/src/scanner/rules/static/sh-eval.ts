@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
+import { shellHits } from './shell.js';
 import { commandStart, span } from './shell-patterns.js';
-import { shellHits } from './support.js';
 
 const evalCommand = new RegExp(String.raw`${commandStart}eval[ \t]+([^\n;|&]{0,${span}})`, 'gm');
 const dynamic = /[$`]/;

@@ -1,6 +1,7 @@
 import type { Rule } from '../../rule.js';
+import { shellHits } from './shell.js';
 import { commandStart, span } from './shell-patterns.js';
-import { lowerWhenDeclared, shellHits } from './support.js';
+import { lowerWhenDeclared } from './support.js';
 
 const networkCommand = new RegExp(
   String.raw`${commandStart}(curl|wget|nc|ncat|netcat|socat|telnet|ssh|scp|sftp|ftp)(?![\w.-])([^\n;|&]{0,${span}})`,

@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
+import { shellHits } from './shell.js';
 import { interpreter, untilPipe } from './shell-patterns.js';
-import { shellHits } from './support.js';
 
 const patterns = [
   // curl … | sh, wget -qO- … | sudo bash, curl … | python3 -
