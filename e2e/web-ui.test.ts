@@ -34,7 +34,12 @@ declare const document: {
   querySelector(selector: string): PageElement | null;
   documentElement: { scrollWidth: number; lang: string };
 };
-declare const window: { innerWidth: number };
+declare const window: { innerWidth: number; getComputedStyle(element: PageElement): { overflowX: string } };
+interface BoxedElement extends PageElement {
+  getBoundingClientRect(): { left: number; right: number; width: number; height: number };
+  scrollWidth: number;
+  clientWidth: number;
+}
 
 const shots = join(import.meta.dirname, '..', '.test-tmp', 'screenshots');
 const password = 'correct horse battery staple 42';
@@ -105,6 +110,29 @@ function findA11yProblems(page: Page) {
 async function shoot(page: Page, name: string) {
   expect(await findA11yProblems(page), name).toEqual([]);
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/**
+ * What a phone user could not see: an element (outside code blocks, which scroll on purpose) whose box
+ * reaches past either edge of the viewport, or a box that scrolls sideways to show it.
+ */
+function findCutOff(page: Page) {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const width = window.innerWidth;
+    const describe = (element: PageElement) =>
+      `${element.tagName.toLowerCase()} ${element.outerHTML.slice(0, 70).replace(/\s+/g, ' ')}`;
+    for (const element of Array.from(document.querySelectorAll('body *')) as BoxedElement[]) {
+      if (element.closest('pre, .copy-line code, .visually-hidden, .skip-link, svg, script, head')) continue;
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if (box.right > width + 1 || box.left < -1) problems.push(`past the edge: ${describe(element)}`);
+      const overflow = window.getComputedStyle(element).overflowX;
+      if (/auto|scroll|hidden/.test(overflow) && element.scrollWidth > element.clientWidth + 1)
+        problems.push(`scrolls sideways: ${describe(element)}`);
+    }
+    return problems.slice(0, 10);
+  });
 }
 
 /** Markup that could run script: script elements other than ours, on* attributes, javascript: URLs. */
@@ -390,6 +418,119 @@ describeWithChromium(`web UI in Chromium (${testDbKind()})`, (executablePath) =>
     expect(watch.violations).toEqual([]);
     await phone.close();
   }, 90_000);
+
+  it('day one on a 390 px phone: sign up from the CLI approval, tokens, versions, private badge, SVG README, docs, orgs', async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const { page, watch } = await watchedPage(phone);
+    const fitsWhole = async (name: string) => {
+      expect(await findCutOff(page), name).toEqual([]);
+      await shoot(page, name);
+    };
+    // `agentry login` starts a device flow and opens its approval URL in a browser without a session.
+    const started = (await (
+      await fetch(`${base}/api/v1/cli-auth/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ deviceName: 'phone' }),
+      })
+    ).json()) as { pollToken: string; authUrl: string };
+    const approval = new URL(started.authUrl);
+    await page.goto(`${base}${approval.pathname}${approval.search}`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await clickAndLoad(page, 'main a:text-is("Sign up")');
+    await page.fill('#username', 'dayone');
+    await page.fill('#email', 'dayone@example.com');
+    await page.fill('#password', password);
+    await clickAndLoad(page, 'form[action="/signup"] button[type=submit]');
+    // Back at the approval, signed in, rather than on the home page.
+    expect(`${new URL(page.url()).pathname}${new URL(page.url()).search}`).toBe(
+      `${approval.pathname}${approval.search}`,
+    );
+    expect(await text(page, 'h1')).toBe('Authorize the Agentry CLI?');
+    expect(await page.getAttribute('button[value=deny]', 'class')).toBe('secondary');
+    expect(await page.getAttribute('button[value=approve]', 'class')).toBeNull();
+    await fitsWhole('phone-cli-approval');
+    await clickAndLoad(page, 'button[value=approve]');
+    expect(await text(page, 'h1')).toBe('CLI authorized');
+    const exchanged = await fetch(`${base}/api/v1/cli-auth/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pollToken: started.pollToken }),
+    });
+    expect(exchanged.status).toBe(200);
+    const apiKey = ((await exchanged.json()) as { apiKey: string }).apiKey;
+
+    // The tokens table, Revoke included, fits the phone.
+    await page.goto(`${base}/dashboard/tokens`);
+    await page.fill('#token-name', 'a phone token with a rather long descriptive name');
+    await page.check('input[name=scopes][value="skills:publish"]');
+    await clickAndLoad(page, 'form[action="/dashboard/tokens"] button[type=submit]');
+    expect(await count(page, '[data-testid=tokens] button:text-is("Revoke")')).toBeGreaterThan(0);
+    await fitsWhole('phone-tokens');
+
+    // A README's SVG renders as an image; opened on its own, its script does not run.
+    const logo =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="24"><script>alert("svg")</script>' +
+      '<rect width="48" height="24" fill="#0b57d0"/></svg>\n';
+    const files = {
+      ...skillFiles('dayone-skill'),
+      'README.md': '# Day one\n\n![Logo](logo.svg)\n',
+      'logo.svg': logo,
+    };
+    for (const version of ['1.0.0', '1.1.0'])
+      expect((await publish(apiKey, { name: 'dayone-skill', version }, files)).status).toBe(200);
+    expect(
+      (await publish(apiKey, { name: 'dayone-secret', version: '1.0.0', visibility: 'private' })).status,
+    ).toBe(200);
+    await page.goto(`${base}/artifacts/dayone-skill`);
+    const readmeImage = page.locator('[data-testid=readme] img[alt=Logo]');
+    await readmeImage.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() =>
+        readmeImage.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
+      )
+      .toBe(48);
+    expect(await count(page, '[data-testid=versions] tbody tr')).toBe(2);
+    await fitsWhole('phone-artifact-versions');
+    const raw = await page.goto(`${base}/api/v1/skills/dayone-skill/1.1.0/files/logo.svg`);
+    expect(raw?.headers()['content-type']).toMatch(/^image\/svg\+xml/);
+    await page.waitForTimeout(100);
+
+    // A private artifact's page shows it is private, and its score badge, to whoever may see it.
+    await page.goto(`${base}/artifacts/dayone-secret`);
+    expect(await text(page, '.artifact-badges .tag-private')).toBe('private');
+    const badge = page.locator('[data-testid=badge-image]');
+    await badge.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => badge.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(0);
+    const badgeSvg = await (await page.request.get(`${base}${await badge.getAttribute('src')}`)).text();
+    expect(badgeSvg).toMatch(/agentry audit: (\d+\/10|pending)/);
+    expect(badgeSvg).not.toContain('not found');
+    await fitsWhole('phone-private-artifact');
+
+    // The API reference and the org page; the org's sole owner is offered no "Leave".
+    await page.goto(`${base}/docs/api`);
+    expect(await findCutOff(page), '/docs/api').toEqual([]);
+    await page.screenshot({ path: join(shots, 'phone-docs-api.png') });
+    const org = await fetch(`${base}/api/v1/orgs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'dayone-org' }),
+    });
+    expect(org.status).toBe(201);
+    await page.goto(`${base}/dashboard/orgs/dayone-org`);
+    expect(await count(page, '[data-testid=members] tbody tr')).toBe(1);
+    expect(await count(page, '[data-testid=members] button')).toBe(0);
+    await fitsWhole('phone-org');
+    expect(watch.dialogs).toEqual([]);
+    expect(watch.violations).toEqual([]);
+    await phone.close();
+  }, 120_000);
 
   it('lays the main pages out at a phone width without horizontal scrolling', async () => {
     const phone = await browser.newContext({

@@ -1,4 +1,22 @@
 /** Audit-score badges as SVG, in Tank's colour tiers. Text is escaped; widths follow a fixed-width estimate. */
+import type { Kysely } from 'kysely';
+import type { Database, Package } from '../db/schema.js';
+
+/** The latest version's score badge of a package the caller may read (its readability is the caller's check). */
+export async function latestScoreBadge(db: Kysely<Database>, pkg: Package): Promise<string> {
+  const latest = pkg.latest_version_id
+    ? await db
+        .selectFrom('versions')
+        .select('audit_score')
+        .where('id', '=', pkg.latest_version_id)
+        .executeTakeFirst()
+    : undefined;
+  const score = latest?.audit_score ?? null;
+  return renderBadge('agentry audit', score === null ? 'pending' : `${score}/10`, badgeColour(score));
+}
+
+export const notFoundBadge = () => renderBadge('agentry audit', 'not found', badgeColour(null));
+
 export function badgeColour(score: number | null): string {
   if (score === null) return '#9f9f9f';
   if (score >= 9) return '#4c1';

@@ -60,11 +60,20 @@ const imageTypes: Record<string, string> = {
   jpeg: 'image/jpeg',
   gif: 'image/gif',
   webp: 'image/webp',
+  // SVG can hold script, so it is served only with fileSandboxCsp (no script, no fetches, a sandbox):
+  // as an <img> in a README it renders, and opened on its own nothing in it runs.
+  svg: 'image/svg+xml',
 };
 
 /**
- * A Content-Type browsers will not execute: HTML, SVG and scripts are served as text/plain, known
- * raster images as themselves, and anything binary as an attachment.
+ * The Content-Security-Policy of every response carrying an artifact's own bytes. Nothing may run or be
+ * fetched; inline styles are allowed because SVG images use them to draw, and they cannot run code.
+ */
+export const fileSandboxCsp = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+/**
+ * A Content-Type browsers will not execute: HTML and scripts are served as text/plain, known images
+ * (SVG too, under fileSandboxCsp) as themselves, and anything binary as an attachment.
  */
 export function safeContentType(path: string, content: Buffer): { contentType: string; attachment: boolean } {
   const ext = path.split('.').pop()?.toLowerCase() ?? '';

@@ -7,7 +7,7 @@
 import { AgentryError } from '@agentry/core';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.js';
-import { readArtifactFile } from '../domain/files.js';
+import { fileSandboxCsp, readArtifactFile } from '../domain/files.js';
 import { indexV1, indexV2, listDiscoverableSkills, readSkillArchive } from '../domain/well-known-skills.js';
 import type { AppEnv } from '../http/context.js';
 
@@ -54,6 +54,7 @@ export function wellKnownRoutes(deps: AppDeps) {
       .executeTakeFirstOrThrow();
     const file = await readArtifactFile(deps, version, path);
     c.header('Content-Type', path === 'SKILL.md' ? 'text/markdown; charset=utf-8' : file.contentType);
+    c.header('Content-Security-Policy', fileSandboxCsp);
     c.header('Cache-Control', indexCacheControl);
     return c.body(new Uint8Array(file.content));
   });

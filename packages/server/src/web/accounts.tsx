@@ -21,6 +21,11 @@ export function safeNextPath(value: unknown): string {
   return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : '/';
 }
 
+/** A link to the other account page that keeps where the visitor is headed. */
+function withNext(path: string, next: string | undefined): string {
+  return next && next !== '/' ? `${path}?next=${encodeURIComponent(next)}` : path;
+}
+
 function Field(props: {
   name: string;
   label: string;
@@ -116,7 +121,7 @@ export function accountPages(deps: AppDeps) {
             </form>
             {deps.config.signupEnabled ? (
               <p>
-                No account? <a href="/signup">Sign up</a>
+                No account? <a href={withNext('/signup', values.next)}>Sign up</a>
               </p>
             ) : null}
           </section>
@@ -127,7 +132,7 @@ export function accountPages(deps: AppDeps) {
 
   const signupPage = (
     c: Context<AppEnv>,
-    values: { username?: string; email?: string },
+    values: { username?: string; email?: string; next?: string },
     errors: FieldErrors,
     status = 200,
   ) =>
@@ -143,6 +148,7 @@ export function accountPages(deps: AppDeps) {
             ) : null}
             <form method="post" action="/signup" novalidate>
               <input type="hidden" name="csrf" value={csrf(c)} />
+              <input type="hidden" name="next" value={values.next ?? '/'} />
               <Field
                 name="username"
                 label="Username"
@@ -169,7 +175,7 @@ export function accountPages(deps: AppDeps) {
               <button type="submit">Sign up</button>
             </form>
             <p>
-              Have an account? <a href="/login">Log in</a>
+              Have an account? <a href={withNext('/login', values.next)}>Log in</a>
             </p>
           </section>
         </Layout>
@@ -218,7 +224,7 @@ export function accountPages(deps: AppDeps) {
 
   app.get('/signup', (c) => {
     requireSignup();
-    return signupPage(c, {}, {});
+    return signupPage(c, { next: safeNextPath(c.req.query('next')) }, {});
   });
 
   app.post('/signup', async (c) => {
@@ -228,8 +234,10 @@ export function accountPages(deps: AppDeps) {
     const username = typeof form.username === 'string' ? form.username.trim().toLowerCase() : '';
     const email = typeof form.email === 'string' ? form.email.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
+    // Where sign-up was reached from (the CLI's approval page, say) is where the new account goes next.
+    const next = safeNextPath(form.next);
     const errors: FieldErrors = validateNewUser({ username, email, password });
-    if (Object.keys(errors).length > 0) return signupPage(c, { username, email }, errors, 422);
+    if (Object.keys(errors).length > 0) return signupPage(c, { username, email, next }, errors, 422);
     try {
       const user = await signUp(
         deps.db,
@@ -238,11 +246,11 @@ export function accountPages(deps: AppDeps) {
         c.get('clientIp'),
       );
       await startSession(c, user.id);
-      return c.redirect('/', 303);
+      return c.redirect(next, 303);
     } catch (error) {
       if (error instanceof AgentryError && error.code === 'conflict') {
         const field = String(error.issues?.[0]?.path[0] ?? 'username');
-        return signupPage(c, { username, email }, { [field]: error.message }, 409);
+        return signupPage(c, { username, email, next }, { [field]: error.message }, 409);
       }
       throw error;
     }

@@ -16,9 +16,10 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.js';
 import type { Package, Version } from '../db/schema.js';
 import { canWritePackage, requireReadablePackage } from '../domain/access.js';
+import { latestScoreBadge } from '../domain/badge.js';
 import { listFindings, listVisibleVersions, publisherName } from '../domain/catalog.js';
 import { dailyDownloads } from '../domain/downloads.js';
-import { readArtifactFile } from '../domain/files.js';
+import { fileSandboxCsp, readArtifactFile } from '../domain/files.js';
 import { readStar, setStar } from '../domain/stars.js';
 import { findVisibleVersion } from '../domain/versions.js';
 import { viewerOf } from '../http/auth.js';
@@ -37,12 +38,15 @@ import {
   type PageContext,
 } from './page-kit.js';
 
-/** `/artifacts/<name>[/v/<version>[/files/<path>]]` or `/artifacts/<name>/star`, `@org/name` in two segments. */
+/**
+ * `/artifacts/<name>[/v/<version>[/files/<path>]]`, `/artifacts/<name>/star` or `/artifacts/<name>/badge.svg`,
+ * `@org/name` in two segments.
+ */
 interface ArtifactRoute {
   name: string;
   version?: string;
   file?: string;
-  action?: 'star';
+  action?: 'star' | 'badge';
 }
 
 export function parseArtifactPath(path: string): ArtifactRoute | undefined {
@@ -62,6 +66,7 @@ export function parseArtifactPath(path: string): ArtifactRoute | undefined {
   const rest = segments.slice(nameLength);
   if (rest.length === 0) return { name };
   if (rest.length === 1 && rest[0] === 'star') return { name, action: 'star' };
+  if (rest.length === 1 && rest[0] === 'badge.svg') return { name, action: 'badge' };
   if (rest[0] !== 'v' || rest[1] === undefined) return undefined;
   if (rest.length === 2) return { name, version: rest[1] };
   if (rest[2] === 'files' && rest.length > 3)
@@ -94,6 +99,7 @@ export function artifactPages(deps: AppDeps) {
 
   app.get('/artifacts/*', async (c) => {
     const route = parseArtifactPath(c.req.path);
+    if (route?.action === 'badge') return sendBadge(c, route.name);
     if (!route || route.action) throw new AgentryError('not_found');
     const { pkg, version } = await load(c, route);
     if (route.file !== undefined) return renderFile(c, pkg, version, route.file);
@@ -110,6 +116,16 @@ export function artifactPages(deps: AppDeps) {
     await setStar(deps.db, pkg.id, signed.principal.user.id, formText(form, 'starred') === 'true');
     return c.redirect(artifactPath(pkg.name), 303);
   });
+
+  // The page's own badge, read with the page's session: a private artifact's page shows its score to those
+  // who may see it, where the public badge URL (for READMEs elsewhere) says "not found" to everyone else.
+  const sendBadge = async (c: PageContext, name: string) => {
+    const pkg = await requireReadablePackage(deps.db, c.get('tenant').id, name, viewerOf(c));
+    c.header('Content-Type', 'image/svg+xml; charset=utf-8');
+    c.header('Content-Security-Policy', fileSandboxCsp);
+    c.header('Cache-Control', 'private, no-store');
+    return c.body(await latestScoreBadge(deps.db, pkg));
+  };
 
   const publisherLink = async (pkg: Package) => {
     const name = await publisherName(deps.db, pkg);
@@ -271,15 +287,29 @@ export function artifactPages(deps: AppDeps) {
               <section id="badge" aria-labelledby="badge-heading">
                 <h2 id="badge-heading">Badge</h2>
                 <p>
-                  <img src={`/api/v1/badge/${pkg.name}`} alt={`Agentry score of ${pkg.name}`} />
+                  <img
+                    src={
+                      pkg.visibility === 'public'
+                        ? `/api/v1/badge/${pkg.name}`
+                        : artifactPath(pkg.name, 'badge.svg')
+                    }
+                    alt={`Agentry score of ${pkg.name}`}
+                    data-testid="badge-image"
+                  />
                 </p>
+                {pkg.visibility === 'public' ? null : (
+                  <p class="muted">
+                    While it is {pkg.visibility}, the badge URL below shows "not found": badges show public
+                    artifacts only.
+                  </p>
+                )}
                 <CopyLine text={`[![Agentry](${badgeUrl})](${base}${artifactPath(pkg.name)})`} />
               </section>
             </aside>
           </div>
           <section id="versions" aria-labelledby="versions-heading">
             <h2 id="versions-heading">Versions</h2>
-            <table data-testid="versions">
+            <table data-testid="versions" class="stack-table">
               <thead>
                 <tr>
                   <th scope="col">Version</th>
@@ -294,11 +324,11 @@ export function artifactPages(deps: AppDeps) {
                     <td>
                       <a href={artifactPath(pkg.name, 'v', v.version)}>{v.version}</a>
                     </td>
-                    <td>{formatDate(v.published_at)}</td>
-                    <td>
+                    <td data-label="Published">{formatDate(v.published_at)}</td>
+                    <td data-label="Verdict">
                       <VerdictBadge verdict={v.verdict} score={v.audit_score} />
                     </td>
-                    <td>
+                    <td data-label="State">
                       {v.status === 'yanked' ? <span class="tag-yanked">yanked</span> : null}
                       {v.deprecated_message ? (
                         <span class="tag-deprecated" title={v.deprecated_message}>
@@ -422,8 +452,12 @@ export function artifactPages(deps: AppDeps) {
   async function renderFile(c: PageContext, pkg: Package, version: Version, path: string) {
     const file = await readArtifactFile(deps, version, path);
     const raw = `/api/v1/skills/${encodeURIComponent(pkg.name)}/${encodeURIComponent(version.version)}/files/${filePathSegments(path)}`;
+    // An SVG is shown as its source here (what it would draw is one click away, under "Raw").
+    const svg = file.contentType.startsWith('image/svg+xml');
     const text =
-      !file.attachment && !file.contentType.startsWith('image/') && file.content.length <= maxViewBytes;
+      !file.attachment &&
+      (svg || !file.contentType.startsWith('image/')) &&
+      file.content.length <= maxViewBytes;
     const highlighted = text ? highlightFile(path, file.content.toString('utf8')) : undefined;
     const lineCount = highlighted ? file.content.toString('utf8').split('\n').length : 0;
     return kit.send(

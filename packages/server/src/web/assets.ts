@@ -11,7 +11,8 @@ export const appCss = `
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--accent); }
 .site-header { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; justify-content: space-between; padding: .75rem 1.25rem; border-bottom: 1px solid var(--card); }
-.site-header nav { display: flex; gap: 1rem; align-items: center; }
+.site-header nav { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; }
+.site-header nav button { white-space: nowrap; }
 .brand { font-weight: 700; font-size: 1.2rem; text-decoration: none; }
 main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem; }
 .card { background: var(--card); border-radius: 8px; padding: 1.25rem 1.5rem; }
@@ -35,6 +36,7 @@ a.button { display: inline-block; padding: .45rem 1rem; border-radius: 6px; bord
   .stack-table tr { padding: .5rem 0; border-bottom: 1px solid var(--muted); }
   .stack-table td { border: 0; padding: .2rem 0; }
   .stack-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  .stack-table td:empty { display: none; }
 }
 .field-error, .form-error { color: var(--danger); margin: .25rem 0 0; }
 .who { color: var(--muted); }

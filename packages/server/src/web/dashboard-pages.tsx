@@ -157,7 +157,7 @@ export function dashboardPages(deps: AppDeps) {
         ) : null}
         <section aria-labelledby="tokens-heading">
           <h2 id="tokens-heading">Your tokens</h2>
-          <table>
+          <table data-testid="tokens" class="stack-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -174,13 +174,15 @@ export function dashboardPages(deps: AppDeps) {
                 return (
                   <tr>
                     <td>{token.name}</td>
-                    <td>
+                    <td data-label="Prefix">
                       <code>{token.prefix}…</code>
                     </td>
-                    <td>{token.scopes.join(' ')}</td>
-                    <td>{token.expires_at ? formatDate(token.expires_at) : 'never'}</td>
-                    <td>{token.last_used_at ? formatDate(token.last_used_at) : 'never'}</td>
-                    <td>
+                    <td data-label="Scopes">{token.scopes.join(' ')}</td>
+                    <td data-label="Expires">{token.expires_at ? formatDate(token.expires_at) : 'never'}</td>
+                    <td data-label="Last used">
+                      {token.last_used_at ? formatDate(token.last_used_at) : 'never'}
+                    </td>
+                    <td data-label="State">
                       {token.revoked_at ? (
                         'revoked'
                       ) : expired ? (
@@ -398,6 +400,9 @@ export function dashboardPages(deps: AppDeps) {
       findOrgRole(deps.db, org.id, principal.user.id),
     ]);
     const manages = role === 'owner' || role === 'admin';
+    // The last owner can be neither removed nor leave (the server refuses it), so no such button is offered.
+    const soleOwner = (member: OrgMember) =>
+      member.role === 'owner' && members.filter((m: OrgMember) => m.role === 'owner').length === 1;
     const csrf = kit.csrf(c);
     const grantable = orgRoles.filter((r) => role === 'owner' || r !== 'owner');
     return frame(
@@ -442,7 +447,7 @@ export function dashboardPages(deps: AppDeps) {
                   <td>{member.role}</td>
                   <td>{formatDate(member.joinedAt)}</td>
                   <td>
-                    {manages || member.username === principal.user.username ? (
+                    {(manages || member.username === principal.user.username) && !soleOwner(member) ? (
                       <form
                         method="post"
                         action={`/dashboard/orgs/${org.slug}/members/${member.username}/remove`}

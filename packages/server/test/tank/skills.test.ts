@@ -260,7 +260,7 @@ describe('GET /api/v1/skills/:name/:version/files/:path', () => {
     ['SKILL.md', 'text/markdown'],
     ['config.json', 'application/json'],
     ['page.html', 'text/plain'],
-    ['icon.svg', 'text/plain'],
+    ['icon.svg', 'image/svg+xml'],
     ['scripts/run.sh', 'text/plain'],
   ])('serves %s as %s, sandboxed', async (path, type) => {
     const res = await t.request(`/api/v1/skills/${name}/1.0.0/files/${path}`);
@@ -268,7 +268,11 @@ describe('GET /api/v1/skills/:name/:version/files/:path', () => {
     const contentType = res.headers.get('content-type') ?? '';
     expect(contentType.split(';')[0]).toBe(type);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-security-policy')).toContain('sandbox');
+    // No script source and a sandbox without allow-scripts: an SVG's <script> cannot run, opened or embedded.
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain('sandbox');
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).not.toMatch(/script-src|allow-scripts/);
     expect(await res.text()).toBe(files[path]);
   });
 

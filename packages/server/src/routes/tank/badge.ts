@@ -5,7 +5,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import { canReadPackage, findPackage } from '../../domain/access.js';
-import { badgeColour, renderBadge } from '../../domain/badge.js';
+import { latestScoreBadge, notFoundBadge } from '../../domain/badge.js';
+import { fileSandboxCsp } from '../../domain/files.js';
 import { viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { NameParam, tankErrors } from './schemas.js';
@@ -32,22 +33,13 @@ export function tankBadgeRoutes(deps: AppDeps) {
     const pkg = await findPackage(deps.db, c.get('tenant').id, c.req.valid('param').name);
     const visible = pkg && (await canReadPackage(deps.db, pkg, viewerOf(c)));
     c.header('Content-Type', 'image/svg+xml; charset=utf-8');
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    c.header('Content-Security-Policy', fileSandboxCsp);
     if (!visible || !pkg.latest_version_id) {
       c.header('Cache-Control', 'no-cache');
-      return c.body(renderBadge('agentry audit', 'not found', badgeColour(null)), 404);
+      return c.body(notFoundBadge(), 404);
     }
-    const latest = await deps.db
-      .selectFrom('versions')
-      .select('audit_score')
-      .where('id', '=', pkg.latest_version_id)
-      .executeTakeFirst();
-    const score = latest?.audit_score ?? null;
     c.header('Cache-Control', pkg.visibility === 'public' ? 'public, max-age=300' : 'private, no-store');
-    return c.body(
-      renderBadge('agentry audit', score === null ? 'pending' : `${score}/10`, badgeColour(score)),
-      200,
-    );
+    return c.body(await latestScoreBadge(deps.db, pkg), 200);
   });
   return app;
 }

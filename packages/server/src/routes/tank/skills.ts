@@ -5,7 +5,7 @@ import type { AppDeps } from '../../app-deps.js';
 import type { Package } from '../../db/schema.js';
 import { listFindings, listVisibleVersions, publisherName } from '../../domain/catalog.js';
 import { countRecentDownloads } from '../../domain/downloads.js';
-import { readArtifactFile } from '../../domain/files.js';
+import { fileSandboxCsp, readArtifactFile } from '../../domain/files.js';
 import { cached, requireReadablePackageCached } from '../../domain/hot-reads.js';
 import { findVisibleVersion } from '../../domain/versions.js';
 import { viewerOf } from '../../http/auth.js';
@@ -246,7 +246,7 @@ export function tankSkillRoutes(deps: AppDeps) {
     c.header('Content-Length', String(file.content.length));
     // Uploaded bytes must never run in a browser: no sniffing, and a sandbox without scripts.
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Content-Security-Policy', "default-src 'none'; sandbox");
+    c.header('Content-Security-Policy', fileSandboxCsp);
     c.header('Cache-Control', 'public, max-age=300');
     if (file.attachment)
       c.header(
