@@ -37,6 +37,7 @@ import { tankTarballRoutes } from './routes/tank/tarballs.js';
 import { tankTokenRoutes } from './routes/tank/tokens.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { accountPages } from './web/accounts.js';
+import { adminPages } from './web/admin/index.js';
 import { apiClientPages } from './web/api-clients.js';
 import { type OpenApiDocument, renderApiDocs } from './web/api-docs.js';
 import { artifactManagePages } from './web/artifact-manage.js';
@@ -178,6 +179,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', inboxPages(deps));
   app.route('/', teamPages(deps));
   app.route('/', usagePages(deps));
+  app.route('/', adminPages(deps));
 
   const openApiConfig = {
     openapi: '3.1.0',

@@ -10,6 +10,7 @@ import type {
   StackMappingsTable,
   TenantNotificationsTable,
 } from './inbox-schema.js';
+import type { ScimGroupMembersTable, ScimGroupsTable, ScimTokensTable } from './scim-schema.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -40,6 +41,11 @@ export interface TenantMembersTable {
   user_id: string;
   role: TenantRole;
   created_at: Timestamp;
+  /** SCIM `active: false`: kept, but nothing authenticates as this member in the tenant. */
+  deactivated_at: NullableTimestamp;
+  scim_user_name: string | null;
+  scim_external_id: string | null;
+  updated_at: Timestamp;
 }
 
 export interface OrgsTable {
@@ -230,6 +236,9 @@ export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
   tenant_members: TenantMembersTable;
+  scim_tokens: ScimTokensTable;
+  scim_groups: ScimGroupsTable;
+  scim_group_members: ScimGroupMembersTable;
   orgs: OrgsTable;
   org_members: OrgMembersTable;
   api_tokens: ApiTokensTable;

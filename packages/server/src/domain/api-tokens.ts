@@ -80,6 +80,10 @@ export async function authenticateApiToken(
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
+    // A member deactivated in this tenant (SCIM) authenticates with nothing there.
+    .leftJoin('tenant_members as m', (join) =>
+      join.onRef('m.tenant_id', '=', 't.tenant_id').onRef('m.user_id', '=', 't.user_id'),
+    )
     .selectAll('t')
     .select([
       'u.username',
@@ -89,17 +93,28 @@ export async function authenticateApiToken(
       'u.is_pro',
       'u.created_at as user_created_at',
       'u.disabled_at',
+      'm.deactivated_at as member_deactivated_at',
     ])
     .where('t.token_hash', '=', hashSecret(raw))
     .executeTakeFirst();
-  if (!row || row.tenant_id !== tenantId || row.revoked_at || row.disabled_at) return undefined;
+  if (!row || row.tenant_id !== tenantId || row.revoked_at || row.disabled_at || row.member_deactivated_at)
+    return undefined;
   if (row.expires_at && row.expires_at.getTime() <= Date.now()) return undefined;
   // last_used_at is written at most once a minute per token, so reads do not become writes.
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('api_tokens').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
   }
-  const { username, email, display_name, password_hash, is_pro, user_created_at, disabled_at, ...token } =
-    row;
+  const {
+    username,
+    email,
+    display_name,
+    password_hash,
+    is_pro,
+    user_created_at,
+    disabled_at,
+    member_deactivated_at,
+    ...token
+  } = row;
   return {
     token,
     user: {

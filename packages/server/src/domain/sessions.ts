@@ -28,6 +28,24 @@ export async function createSession(db: Kysely<Database>, input: NewSession): Pr
   return secret;
 }
 
+/** A session counts in its own tenant, for an enabled user whose membership there is not deactivated. */
+function liveSession<
+  T extends {
+    session_tenant: string;
+    disabled_at: Date | null;
+    expires_at: Date;
+    member_deactivated_at: Date | null;
+  },
+>(row: T | undefined, tenantId: string): row is T {
+  return (
+    row !== undefined &&
+    row.session_tenant === tenantId &&
+    !row.disabled_at &&
+    !row.member_deactivated_at &&
+    row.expires_at.getTime() > Date.now()
+  );
+}
+
 export async function findSessionUser(
   db: Kysely<Database>,
   tenantId: string,
@@ -37,14 +55,20 @@ export async function findSessionUser(
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('tenant_members as m', (join) =>
+      join.onRef('m.tenant_id', '=', 's.tenant_id').onRef('m.user_id', '=', 's.user_id'),
+    )
     .selectAll('u')
-    .select(['s.id as session_id', 's.tenant_id as session_tenant', 's.expires_at'])
+    .select([
+      's.id as session_id',
+      's.tenant_id as session_tenant',
+      's.expires_at',
+      'm.deactivated_at as member_deactivated_at',
+    ])
     .where('s.token_hash', '=', hashSecret(secret))
     .executeTakeFirst();
-  if (!row || row.session_tenant !== tenantId || row.disabled_at || row.expires_at.getTime() <= Date.now()) {
-    return undefined;
-  }
-  const { session_id, session_tenant, expires_at, ...user } = row;
+  if (!liveSession(row, tenantId)) return undefined;
+  const { session_id, session_tenant, expires_at, member_deactivated_at, ...user } = row;
   return { sessionId: session_id, user };
 }
 
@@ -70,13 +94,19 @@ export async function findSessionById(
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('tenant_members as m', (join) =>
+      join.onRef('m.tenant_id', '=', 's.tenant_id').onRef('m.user_id', '=', 's.user_id'),
+    )
     .selectAll('u')
-    .select(['s.id as session_id', 's.tenant_id as session_tenant', 's.expires_at'])
+    .select([
+      's.id as session_id',
+      's.tenant_id as session_tenant',
+      's.expires_at',
+      'm.deactivated_at as member_deactivated_at',
+    ])
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
-  if (!row || row.session_tenant !== tenantId || row.disabled_at || row.expires_at.getTime() <= Date.now()) {
-    return undefined;
-  }
-  const { session_id, session_tenant, expires_at, ...user } = row;
+  if (!liveSession(row, tenantId)) return undefined;
+  const { session_id, session_tenant, expires_at, member_deactivated_at, ...user } = row;
   return { sessionId: session_id, user };
 }

@@ -106,6 +106,7 @@ export async function setTenantRole(
     .execute();
 }
 
+/** The member's role; undefined for non-members and deactivated members. */
 export async function findTenantRole(
   db: Kysely<Database>,
   tenantId: string,
@@ -116,6 +117,7 @@ export async function findTenantRole(
     .select('role')
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', userId)
+    .where('deactivated_at', 'is', null)
     .executeTakeFirst();
   return row?.role;
 }

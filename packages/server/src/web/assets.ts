@@ -117,6 +117,13 @@ tr.current td { font-weight: 600; }
 .code .source { flex: 1; margin: 0; border-radius: 0 6px 6px 0; min-width: 0; }
 .dashboard-nav { display: flex; flex-wrap: wrap; gap: 1rem; border-bottom: 1px solid var(--card); padding-bottom: .5rem; margin-bottom: 1rem; }
 .dashboard-nav a[aria-current=page] { font-weight: 700; text-decoration: none; }
+.admin-nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0 0 .5rem; margin: 0 0 1rem; border-bottom: 1px solid var(--card); }
+.admin-nav a { display: inline-block; padding: .35rem 0; }
+.admin-nav a[aria-current=page] { font-weight: 700; text-decoration: none; border-bottom: 3px solid var(--accent); }
+.admin-tenant { margin: 0; }
+.admin-area td, .admin-area code { overflow-wrap: anywhere; }
+.admin-area select { width: auto; max-width: 100%; }
+.secret-once { display: block; padding: .6rem; background: var(--bg); border: 1px dashed var(--accent); border-radius: 6px; overflow-wrap: anywhere; user-select: all; }
 .notice { border-left: 4px solid var(--accent); padding: .25rem .75rem; background: var(--card); }
 .secret { overflow-wrap: anywhere; font-size: 1rem; }
 fieldset { border: 1px solid var(--card); border-radius: 6px; margin-top: .9rem; }

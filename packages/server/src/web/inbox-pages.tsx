@@ -31,6 +31,7 @@ export const teamLinks = [
   { href: '/dashboard/usage', label: 'Usage', minimum: 'admin' },
   { href: '/dashboard/projects', label: 'Projects', minimum: 'admin' },
   { href: '/dashboard/webhook', label: 'Webhook', minimum: 'admin' },
+  { href: '/admin', label: 'Admin', minimum: 'admin' },
 ] as const;
 
 export function TeamNav(props: { current: string; role: TenantRole; pending: number }) {

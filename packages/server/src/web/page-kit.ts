@@ -67,7 +67,7 @@ export function createPageKit(deps: AppDeps) {
       const registry = url.href.replace(/\/+$/, '');
       return registry === defaultRegistryUrl ? '' : ` --registry ${registry}`;
     },
-    send(c: PageContext, page: unknown, status: 200 | 400 | 404 | 409 | 422 = 200) {
+    send(c: PageContext, page: unknown, status: 200 | 400 | 403 | 404 | 409 | 422 = 200) {
       c.header('Cache-Control', 'no-store');
       return c.html(`<!doctype html>${page}`, status);
     },
