@@ -3,8 +3,18 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    // Tests run against core's source, so they need no build of core first.
-    alias: { '@agentry/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) },
+    // Tests run against core's source, so they need no build of core first; a subpath export
+    // (`@agentry/core/api`) is the index of the folder of that name.
+    alias: [
+      {
+        find: /^@agentry\/core$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
+      },
+      {
+        find: /^@agentry\/core\/([a-z-]+)$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/$1/index.ts', import.meta.url)),
+      },
+    ],
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'hono/jsx' } },
   test: {

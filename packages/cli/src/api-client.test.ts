@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Health, TankSkill, TankStarState, TankVersionList, TankWhoami } from '@agentry/core/api';
 import { describe, expect, it } from 'vitest';
 import { createClient, RegistryError } from './api-client.js';
 import { configPath, readUserConfig, writeUserConfig } from './config-file.js';
@@ -14,10 +15,21 @@ describe('api client', () => {
       token: 'agt_secret',
       fetch: async (url, init) => {
         seen.push([url, new Headers(init.headers).get('authorization')]);
-        return new Response('{}', { status: 200 });
+        return new Response(
+          JSON.stringify({
+            userId: 'u',
+            username: 'alice',
+            name: null,
+            email: null,
+            tenant: 'default',
+            scopes: [],
+            tokenId: null,
+          }),
+          { status: 200 },
+        );
       },
     });
-    await client.request('/api/v1/auth/whoami');
+    await client.request('/api/v1/auth/whoami', TankWhoami);
     await client.download('https://bucket.s3.example.net/t.tgz?sig=1');
     await client.download('https://registry.example.com.evil.test/t.tgz');
     expect(seen).toEqual([
@@ -37,7 +49,7 @@ describe('api client', () => {
               status: 404,
             }),
     });
-    await expect(client.request('/api/v1/skills/x')).rejects.toMatchObject({
+    await expect(client.request('/api/v1/skills/x', TankSkill)).rejects.toMatchObject({
       code: 'not_found',
       status: 404,
     });
@@ -46,8 +58,39 @@ describe('api client', () => {
       registry: 'http://r.test',
       fetch: async () => Promise.reject(new Error('ECONNREFUSED')),
     });
-    await expect(down.request('/health')).rejects.toBeInstanceOf(RegistryError);
-    await expect(down.request('/health')).rejects.toMatchObject({ code: 'unreachable' });
+    await expect(down.request('/health', Health)).rejects.toBeInstanceOf(RegistryError);
+    await expect(down.request('/health', Health)).rejects.toMatchObject({ code: 'unreachable' });
+  });
+
+  it('refuses an answer that does not match its wire schema, naming the endpoint and the field', async () => {
+    const version = {
+      version: '1.0.0',
+      publishedAt: null,
+      auditScore: 9,
+      verdict: 'PASS',
+      auditStatus: 'completed',
+    };
+    const body = { name: 'x', versions: [{ ...version, yanked: 'no', deprecated: null }] };
+    const client = createClient({
+      registry: 'http://r.test',
+      fetch: async () => new Response(JSON.stringify(body), { status: 200 }),
+    });
+    const error = await client.request('/api/v1/skills/x/versions', TankVersionList).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error).toMatchObject({
+      code: 'bad_response',
+      status: 200,
+      details: { endpoint: 'GET /api/v1/skills/x/versions', issues: [{ field: 'versions[0].yanked' }] },
+    });
+  });
+
+  it('keeps fields this CLI does not know yet in what it returns', async () => {
+    const star = { starred: true, stars: 2, since: '2026-01-01' };
+    const client = createClient({
+      registry: 'http://r.test',
+      fetch: async () => new Response(JSON.stringify(star), { status: 200 }),
+    });
+    expect(await client.request('/api/v1/skills/x/star', TankStarState)).toEqual(star);
   });
 });
 

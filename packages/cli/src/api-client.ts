@@ -1,5 +1,11 @@
-/** A small typed client for the registry's HTTP API; errors carry the server's stable code. */
+/**
+ * A small typed client for the registry's HTTP API; errors carry the server's stable code. Every JSON
+ * answer is checked against its schema from `@agentry/core/api` (the server declares its routes with the
+ * same ones), so a registry that answers differently fails here with `bad_response`, naming the endpoint
+ * and the field, instead of somewhere later as undefined behaviour.
+ */
 import { version } from '@agentry/core';
+import type { z } from 'zod';
 
 export class RegistryError extends Error {
   constructor(
@@ -66,26 +72,47 @@ export function createClient(options: ClientOptions) {
     return new RegistryError(code, message, res.status, body?.details ?? body?.issues);
   }
 
-  async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  /** The JSON answer of a registry call, checked against `schema`. */
+  async function request<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    init: RequestInit = {},
+  ): Promise<z.output<S>> {
     const res = await send(`${base}${path}`, init, 'application/json');
     if (!res.ok) throw await failure(res);
+    return checked(schema, await readJson(res, path), endpointOf(path, init), res.status);
+  }
+
+  /**
+   * A status-aware call for flows where several answers are expected (device-flow polling): each status
+   * in `schemas` is checked against its schema; other failures throw as usual.
+   */
+  async function requestStatus<M extends Record<number, z.ZodType>>(
+    path: string,
+    schemas: M,
+    init: RequestInit = {},
+  ): Promise<StatusAnswer<M>> {
+    const res = await send(`${base}${path}`, init, 'application/json');
+    const schema = schemas[res.status];
+    if (!schema) {
+      if (!res.ok) throw await failure(res);
+      throw new RegistryError(
+        'bad_response',
+        `${endpointOf(path, init)} answered ${res.status} unasked`,
+        res.status,
+      );
+    }
+    const body = checked(schema, await readJson(res, path), endpointOf(path, init), res.status);
+    return { status: res.status, body } as StatusAnswer<M>;
+  }
+
+  async function readJson(res: Response, path: string): Promise<unknown> {
     const text = await res.text();
     try {
-      return (text ? JSON.parse(text) : undefined) as T;
+      return text ? JSON.parse(text) : undefined;
     } catch {
       throw new RegistryError('bad_response', `${base}${path} did not answer JSON`, res.status);
     }
-  }
-
-  /** A status-aware call for flows where non-2xx answers are expected (device-flow polling). */
-  async function requestStatus<T>(
-    path: string,
-    init: RequestInit = {},
-  ): Promise<{ status: number; body: T }> {
-    const res = await send(`${base}${path}`, init, 'application/json');
-    if (!res.ok && res.status !== 410) throw await failure(res);
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
   }
 
   /** Bytes of a URL (absolute, or relative to the registry), refusing more than `limit`. */
@@ -151,6 +178,46 @@ export function createClient(options: ClientOptions) {
   return { base, request, requestStatus, download, downloadIfChanged, put };
 }
 export type RegistryClient = ReturnType<typeof createClient>;
+
+type StatusAnswer<M extends Record<number, z.ZodType>> = {
+  [K in keyof M & number]: { status: K; body: z.output<M[K]> };
+}[keyof M & number];
+
+function endpointOf(path: string, init: RequestInit): string {
+  return `${(init.method ?? 'GET').toUpperCase()} ${path.split('?')[0]}`;
+}
+
+/** A field path as the user reads it: `versions[0].deprecated`. */
+function fieldOf(path: readonly PropertyKey[]): string {
+  return (
+    path
+      .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+      .join('') || '(body)'
+  );
+}
+
+/**
+ * `body` itself once it matches `schema` (the wire schemas have no defaults or transforms, and fields
+ * this CLI does not know yet stay in `--json` output); `bad_response` naming the endpoint and the field
+ * when it does not.
+ */
+function checked<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  endpoint: string,
+  status: number,
+): z.output<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return body as z.output<S>;
+  const issues = result.error.issues.map((issue) => ({ field: fieldOf(issue.path), message: issue.message }));
+  const first = issues[0] ?? { field: '(body)', message: 'unexpected answer' };
+  throw new RegistryError(
+    'bad_response',
+    `${endpoint} answered something this CLI does not understand: ${first.field}: ${first.message}`,
+    status,
+    { endpoint, issues },
+  );
+}
 
 export function jsonBody(value: unknown): RequestInit {
   return { body: JSON.stringify(value), headers: { 'content-type': 'application/json' } };

@@ -763,6 +763,8 @@ const registryHints: Record<string, string> = {
   not_found: 'check the name with agentry search',
   rate_limited: 'wait a little and try again',
   unreachable: 'check --registry / AGENTRY_REGISTRY and that the server runs (agentry doctor)',
+  bad_response:
+    'this CLI and the registry disagree on the API: update agentry, or report it with the details (--json)',
 };
 
 program.parseAsync(process.argv).catch((error: unknown) => {

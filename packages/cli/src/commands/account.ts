@@ -1,4 +1,14 @@
 /** `star`/`unstar`, `token create|list|revoke` and `org create|list|info|add|remove`: Tank-surface calls. */
+import {
+  TankCreatedToken,
+  TankOrg,
+  TankOrgList,
+  TankOrgMemberRemoved,
+  TankOrgMembership,
+  type TankTokenInfo,
+  TankTokenList,
+  TankTokenRevoked,
+} from '@agentry/core/api';
 import { jsonBody } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import { clean, type Paint, table } from '../format.js';
@@ -20,17 +30,8 @@ export function formatStar(result: { name: string; starred: boolean; stars: numb
   return `${result.starred ? '★ starred' : '☆ unstarred'} ${result.name} (${result.stars} stars)`;
 }
 
-export interface TokenInfo {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-  token?: string;
-}
+/** A token as listed; the raw value only right after `token create`. */
+export type TokenInfo = TankTokenInfo & { token?: string };
 
 const scopes = ['skills:read', 'skills:publish', 'skills:admin'];
 
@@ -56,7 +57,7 @@ export async function runTokenCreate(
         throw new CliError('usage', '--expires takes days (1–3650) or never', 'e.g. --expires 30');
     }
   }
-  return ctx.client.request<TokenInfo>('/api/v1/tokens', {
+  return ctx.client.request('/api/v1/tokens', TankCreatedToken, {
     method: 'POST',
     ...jsonBody({ name, scopes: wanted, expiresInDays }),
   });
@@ -64,7 +65,7 @@ export async function runTokenCreate(
 
 export async function runTokenList(ctx: CommandContext): Promise<{ tokens: TokenInfo[] }> {
   requireToken(ctx);
-  return ctx.client.request<{ tokens: TokenInfo[] }>('/api/v1/tokens');
+  return ctx.client.request('/api/v1/tokens', TankTokenList);
 }
 
 export async function runTokenRevoke(
@@ -72,7 +73,7 @@ export async function runTokenRevoke(
   id: string,
 ): Promise<{ id: string; revoked: true }> {
   requireToken(ctx);
-  return ctx.client.request<{ id: string; revoked: true }>(`/api/v1/tokens/${enc(id)}`, { method: 'DELETE' });
+  return ctx.client.request(`/api/v1/tokens/${enc(id)}`, TankTokenRevoked, { method: 'DELETE' });
 }
 
 export function formatToken(token: TokenInfo): string {
@@ -99,35 +100,27 @@ export function formatTokens(result: { tokens: TokenInfo[] }): string {
   );
 }
 
-export interface OrgView {
-  slug: string;
-  name: string;
-  createdAt: string;
-  role?: string;
-  members?: { username: string; displayName: string | null; role: string; joinedAt: string }[];
-}
-
 const roles = ['owner', 'admin', 'member'];
 
 export async function runOrgCreate(
   ctx: CommandContext,
   slug: string,
   name: string | undefined,
-): Promise<OrgView> {
+): Promise<TankOrg> {
   requireToken(ctx);
-  return ctx.client.request<OrgView>('/api/v1/orgs', {
+  return ctx.client.request('/api/v1/orgs', TankOrg, {
     method: 'POST',
     ...jsonBody({ slug, ...(name ? { name } : {}) }),
   });
 }
 
-export async function runOrgList(ctx: CommandContext): Promise<{ orgs: OrgView[] }> {
+export async function runOrgList(ctx: CommandContext): Promise<TankOrgList> {
   requireToken(ctx);
-  return ctx.client.request<{ orgs: OrgView[] }>('/api/v1/orgs');
+  return ctx.client.request('/api/v1/orgs', TankOrgList);
 }
 
-export function runOrgInfo(ctx: CommandContext, slug: string): Promise<OrgView> {
-  return ctx.client.request<OrgView>(`/api/v1/orgs/${enc(slug)}`);
+export function runOrgInfo(ctx: CommandContext, slug: string): Promise<TankOrg> {
+  return ctx.client.request(`/api/v1/orgs/${enc(slug)}`, TankOrg);
 }
 
 export async function runOrgAdd(
@@ -139,15 +132,15 @@ export async function runOrgAdd(
   requireToken(ctx);
   if (!roles.includes(role))
     throw new CliError('usage', `unknown role ${role}`, `roles: ${roles.join(', ')}`);
-  const current = await ctx.client.request<OrgView>(`/api/v1/orgs/${enc(slug)}`);
+  const current = await ctx.client.request(`/api/v1/orgs/${enc(slug)}`, TankOrg);
   // Adding someone already in the org changes their role instead.
   if (current.members?.some((m) => m.username === username)) {
-    return ctx.client.request(`/api/v1/orgs/${enc(slug)}/members/${enc(username)}`, {
+    return ctx.client.request(`/api/v1/orgs/${enc(slug)}/members/${enc(username)}`, TankOrgMembership, {
       method: 'PATCH',
       ...jsonBody({ role }),
     });
   }
-  return ctx.client.request(`/api/v1/orgs/${enc(slug)}/members`, {
+  return ctx.client.request(`/api/v1/orgs/${enc(slug)}/members`, TankOrgMembership, {
     method: 'POST',
     ...jsonBody({ username, role }),
   });
@@ -159,10 +152,12 @@ export async function runOrgRemove(
   username: string,
 ): Promise<{ username: string; removed: true }> {
   requireToken(ctx);
-  return ctx.client.request(`/api/v1/orgs/${enc(slug)}/members/${enc(username)}`, { method: 'DELETE' });
+  return ctx.client.request(`/api/v1/orgs/${enc(slug)}/members/${enc(username)}`, TankOrgMemberRemoved, {
+    method: 'DELETE',
+  });
 }
 
-export function formatOrg(org: OrgView, paint: Paint): string {
+export function formatOrg(org: TankOrg, paint: Paint): string {
   const lines = [
     `${paint('bold', `@${org.slug}`)} ${clean(org.name)}${org.role ? ` (you: ${org.role})` : ''}`,
   ];
@@ -176,10 +171,10 @@ export function formatOrg(org: OrgView, paint: Paint): string {
   return lines.join('\n');
 }
 
-export function formatOrgs(result: { orgs: OrgView[] }): string {
+export function formatOrgs(result: TankOrgList): string {
   if (result.orgs.length === 0) return 'You are in no orgs; agentry org create <slug> makes one';
   return table(
     ['ORG', 'NAME', 'ROLE'],
-    result.orgs.map((o) => [`@${o.slug}`, clean(o.name), o.role ?? '-']),
+    result.orgs.map((o) => [`@${o.slug}`, clean(o.name), o.role]),
   );
 }

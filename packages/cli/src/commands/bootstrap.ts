@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { SkillPoolBootstrap, SkillPoolProjectRef } from '@agentry/core/api';
 import { RegistryError } from '../api-client.js';
 import { clean, type Paint, table } from '../format.js';
 import type { InstallResult } from '../install/installer.js';
@@ -38,13 +39,6 @@ export interface BootstrapResult {
   note?: string;
 }
 
-interface BootstrapAnswer {
-  stack: string[];
-  skills: string[];
-  project?: { slug: string; name: string };
-  tier_breakdown?: Partial<Record<Tier, string[]>>;
-}
-
 /** The nearest folder from `cwd` up that holds `.git` or agentry.json; `cwd` when there is none. */
 export function findProjectRoot(cwd: string): string {
   let dir = resolve(cwd);
@@ -67,17 +61,19 @@ async function resolveProject(
   remote: string,
 ): Promise<{ slug: string; name: string } | null> {
   try {
-    return await ctx.client.request<{ slug: string; name: string }>(
+    return await ctx.client.request(
       `/v1/projects/resolve?remote=${encodeURIComponent(remote)}`,
+      SkillPoolProjectRef,
     );
   } catch (error) {
     // No project for this remote (404) or no way to ask: carry on with the stack alone.
-    if (error instanceof RegistryError && error.code === 'unreachable') throw error;
+    if (error instanceof RegistryError && (error.code === 'unreachable' || error.code === 'bad_response'))
+      throw error;
     return null;
   }
 }
 
-function tierOf(answer: BootstrapAnswer, slug: string): Tier | null {
+function tierOf(answer: SkillPoolBootstrap, slug: string): Tier | null {
   for (const tier of ['project', 'curated', 'tagged', 'semantic'] as const) {
     if (answer.tier_breakdown?.[tier]?.includes(slug)) return tier;
   }
@@ -104,7 +100,7 @@ export async function runBootstrap(
   const query = new URLSearchParams({ debug: '1' });
   if (project) query.set('project', project.slug);
   if (stack.length > 0) query.set('stack', stack.join(','));
-  const answer = await ctx.client.request<BootstrapAnswer>(`/v1/bootstrap?${query}`);
+  const answer = await ctx.client.request(`/v1/bootstrap?${query}`, SkillPoolBootstrap);
   const recommended = answer.skills.map((slug) => ({ slug, tier: tierOf(answer, slug) }));
   const result = { ...base, project: answer.project ?? (options.project ? null : project), recommended };
   if (recommended.length === 0)

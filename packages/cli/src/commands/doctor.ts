@@ -1,12 +1,12 @@
 /** `doctor`: is the registry reachable and healthy, is the token valid, which agent tools are in use here. */
 import { installTargets, toolIds } from '@agentry/core';
+import { Health, TankWhoami } from '@agentry/core/api';
 import { RegistryError } from '../api-client.js';
 import { configPath } from '../config-file.js';
 import type { Paint } from '../format.js';
 import { detectTools } from '../install/installer.js';
 import { locateProject } from '../install/project.js';
 import type { CommandContext } from './context.js';
-import type { Whoami } from './whoami.js';
 
 export interface DoctorCheck {
   check: string;
@@ -23,7 +23,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorResult> {
   const checks: DoctorCheck[] = [];
   try {
     const started = Date.now();
-    const health = await ctx.client.request<{ status: string; version: string }>('/health');
+    const health = await ctx.client.request('/health', Health);
     checks.push({
       check: 'registry',
       ok: health.status === 'ok',
@@ -44,7 +44,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorResult> {
     });
   } else {
     try {
-      const who = await ctx.client.request<Whoami>('/api/v1/auth/whoami');
+      const who = await ctx.client.request('/api/v1/auth/whoami', TankWhoami);
       checks.push({
         check: 'auth',
         ok: true,

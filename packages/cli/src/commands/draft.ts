@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseFrontmatter } from '@agentry/core';
+import { SkillPoolDraft } from '@agentry/core/api';
 import { CliError } from '../cli-error.js';
 import { clean, type Paint } from '../format.js';
 import { listPackEntries, packFiles } from '../pack.js';
@@ -67,7 +68,7 @@ export async function runDraft(
   const form = new FormData();
   form.append('metadata', JSON.stringify(metadata));
   form.append('bundle', new Blob([new Uint8Array(bundle)], { type: 'application/gzip' }), `${slug}.tar.gz`);
-  const draft = await ctx.client.request<Omit<DraftResult, 'files' | 'tarballSize'>>('/v1/drafts', {
+  const draft = await ctx.client.request('/v1/drafts', SkillPoolDraft, {
     method: 'POST',
     body: form,
   });

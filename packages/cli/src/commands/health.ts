@@ -1,14 +1,10 @@
+import { Health } from '@agentry/core/api';
 import type { RegistryClient } from '../api-client.js';
 
-export interface HealthReport {
-  registry: string;
-  status: 'ok' | 'degraded';
-  version: string;
-  deps: Record<string, { status: string; latency_ms?: number }>;
-}
+export type HealthReport = Health & { registry: string };
 
 export async function runHealth(client: RegistryClient): Promise<HealthReport> {
-  const health = await client.request<Omit<HealthReport, 'registry'>>('/health');
+  const health = await client.request('/health', Health);
   return { registry: client.base, ...health };
 }
 

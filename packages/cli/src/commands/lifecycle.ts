@@ -3,6 +3,7 @@
  * <name>[@range] <message>`: every version the range matches, all versions without one) and `visibility`
  * (npm's `access set status=…`). Each needs a token with skills:publish on the artifact.
  */
+import { TankDeprecationState, TankVisibility, TankVisibilityState, TankYankState } from '@agentry/core/api';
 import semver from 'semver';
 import { jsonBody } from '../api-client.js';
 import { CliError } from '../cli-error.js';
@@ -30,8 +31,9 @@ export async function runYank(
     throw new CliError('usage', `yank needs an exact version: ${spec}`, `e.g. agentry yank ${name}@1.2.0`);
   if (options.undo && options.reason) throw new CliError('usage', '--reason goes with a yank, not --undo');
   requireToken(ctx);
-  const result = await ctx.client.request<{ name: string; version: string; yanked: boolean }>(
+  const result = await ctx.client.request(
     `/api/v1/skills/${enc(name)}/${enc(version)}/yank`,
+    TankYankState,
     options.undo
       ? { method: 'DELETE' }
       : { method: 'POST', ...jsonBody(options.reason ? { reason: options.reason } : {}) },
@@ -81,6 +83,7 @@ export async function runDeprecate(
   for (const version of matched) {
     await ctx.client.request(
       `/api/v1/skills/${enc(name)}/${enc(version)}/deprecate`,
+      TankDeprecationState,
       message === null ? { method: 'DELETE' } : { method: 'POST', ...jsonBody({ message }) },
     );
   }
@@ -94,13 +97,9 @@ export function formatDeprecate(result: DeprecateResult, paint: Paint): string {
     : `${clean(result.name)}: ${what} deprecated — ${paint('yellow', clean(result.message))}\n  ${result.versions.join(', ')}`;
 }
 
-export const visibilities = ['public', 'private', 'team'] as const;
-export type Visibility = (typeof visibilities)[number];
-
-export interface VisibilityResult {
-  name: string;
-  visibility: Visibility;
-}
+export const visibilities = TankVisibility.options;
+export type Visibility = TankVisibility;
+export type VisibilityResult = TankVisibilityState;
 
 export async function runVisibility(
   ctx: CommandContext,
@@ -112,7 +111,7 @@ export async function runVisibility(
   if (value === 'team' && !name.startsWith('@'))
     throw new CliError('usage', 'team visibility needs a scoped name (@team/name)');
   requireToken(ctx);
-  return ctx.client.request<VisibilityResult>(`/api/v1/skills/${enc(name)}`, {
+  return ctx.client.request(`/api/v1/skills/${enc(name)}`, TankVisibilityState, {
     method: 'PATCH',
     ...jsonBody({ visibility: value }),
   });

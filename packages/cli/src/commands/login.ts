@@ -4,6 +4,7 @@
  * per registry in the 0600 config file. `logout` forgets it.
  */
 import { hostname } from 'node:os';
+import { TankCliAuthApproved, TankCliAuthPending, TankCliAuthStarted, TankWhoami } from '@agentry/core/api';
 import { createClient, jsonBody, RegistryError } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import { configPath, readUserConfig, registryKey, type UserConfig, writeUserConfig } from '../config-file.js';
@@ -40,7 +41,7 @@ async function whoamiWith(ctx: CommandContext, token: string): Promise<Whoami> {
     ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
   });
   try {
-    return await client.request<Whoami>('/api/v1/auth/whoami');
+    return await client.request('/api/v1/auth/whoami', TankWhoami);
   } catch (error) {
     if (error instanceof RegistryError && error.status === 401) {
       throw new CliError(
@@ -53,15 +54,21 @@ async function whoamiWith(ctx: CommandContext, token: string): Promise<Whoami> {
   }
 }
 
+/** 200 with the key once approved, 202 while pending; 410 (expired, denied, used) throws. */
+function exchange(ctx: CommandContext, pollToken: string) {
+  return ctx.client.requestStatus(
+    '/api/v1/cli-auth/exchange',
+    { 200: TankCliAuthApproved, 202: TankCliAuthPending },
+    { method: 'POST', ...jsonBody({ pollToken }) },
+  );
+}
+
 async function deviceFlow(ctx: CommandContext, options: LoginOptions): Promise<string> {
   const sleep = options.sleep ?? wait;
-  const started = await ctx.client.request<{ pollToken: string; authUrl: string; expiresIn: number }>(
-    '/api/v1/cli-auth/start',
-    {
-      method: 'POST',
-      ...jsonBody({ deviceName: options.deviceName ?? `agentry CLI on ${hostname()}` }),
-    },
-  );
+  const started = await ctx.client.request('/api/v1/cli-auth/start', TankCliAuthStarted, {
+    method: 'POST',
+    ...jsonBody({ deviceName: options.deviceName ?? `agentry CLI on ${hostname()}` }),
+  });
   ctx.notify(
     `Open this URL to approve the login (valid ${Math.round(started.expiresIn / 60)} minutes):\n  ${started.authUrl}`,
   );
@@ -70,13 +77,16 @@ async function deviceFlow(ctx: CommandContext, options: LoginOptions): Promise<s
   let delay = 1000;
   while (Date.now() < deadline) {
     await sleep(delay);
-    let answer: { status: number; body: { apiKey?: string } };
+    let answer: Awaited<ReturnType<typeof exchange>>;
     try {
-      answer = await ctx.client.requestStatus<{ apiKey?: string }>('/api/v1/cli-auth/exchange', {
-        method: 'POST',
-        ...jsonBody({ pollToken: started.pollToken }),
-      });
+      answer = await exchange(ctx, started.pollToken);
     } catch (error) {
+      if (error instanceof RegistryError && error.status === 410)
+        throw new CliError(
+          'login_expired',
+          'the login was denied, expired or already used',
+          'run agentry login again',
+        );
       // Slow down when rate limited; keep polling through a brief outage.
       if (error instanceof RegistryError && (error.status === 429 || error.code === 'unreachable')) {
         delay = Math.min(delay * 2, 15_000);
@@ -84,13 +94,7 @@ async function deviceFlow(ctx: CommandContext, options: LoginOptions): Promise<s
       }
       throw error;
     }
-    if (answer.status === 200 && answer.body.apiKey) return answer.body.apiKey;
-    if (answer.status === 410)
-      throw new CliError(
-        'login_expired',
-        'the login was denied, expired or already used',
-        'run agentry login again',
-      );
+    if (answer.status === 200 && 'apiKey' in answer.body) return answer.body.apiKey;
     delay = Math.min(Math.round(delay * 1.5), 5000);
   }
   throw new CliError('login_expired', 'the login was not approved in time', 'run agentry login again');

@@ -15,6 +15,7 @@ import {
   type ScanReport,
   scanArchive,
 } from '@agentry/core';
+import { TankPublishConfirmed, TankPublishStarted } from '@agentry/core/api';
 import { jsonBody } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import { clean, type Paint, verdictColour } from '../format.js';
@@ -226,21 +227,14 @@ export async function runPublish(
     if (current && current.visibility !== raw.visibility) raw.visibility = current.visibility;
   }
   ctx.progress?.(`reserving ${manifest.name}@${manifest.version}`);
-  const reserved = await ctx.client.request<{ uploadUrl: string; skillId: string; versionId: string }>(
-    '/api/v1/skills',
-    {
-      method: 'POST',
-      ...jsonBody({ manifest: raw.kind === undefined ? { ...raw, kind: manifest.kind } : raw }),
-    },
-  );
+  const reserved = await ctx.client.request('/api/v1/skills', TankPublishStarted, {
+    method: 'POST',
+    ...jsonBody({ manifest: raw.kind === undefined ? { ...raw, kind: manifest.kind } : raw }),
+  });
   ctx.progress?.(`uploading ${Math.ceil(tarball.length / 1024)} KiB`);
   await ctx.client.put(reserved.uploadUrl, new Uint8Array(tarball), 'application/gzip');
   ctx.progress?.('confirming (the registry verifies and scans)');
-  const confirmed = await ctx.client.request<{
-    status: string;
-    verdict: string | null;
-    auditScore: number | null;
-  }>('/api/v1/skills/confirm', {
+  const confirmed = await ctx.client.request('/api/v1/skills/confirm', TankPublishConfirmed, {
     method: 'POST',
     ...jsonBody({ skillId: reserved.skillId, versionId: reserved.versionId, integrity }),
   });

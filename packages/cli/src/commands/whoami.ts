@@ -1,17 +1,10 @@
+import { TankWhoami } from '@agentry/core/api';
 import type { RegistryClient } from '../api-client.js';
 
-export interface Whoami {
-  userId: string;
-  username: string;
-  name: string | null;
-  email: string | null;
-  tenant: string;
-  scopes: string[];
-  tokenId: string | null;
-}
+export type Whoami = TankWhoami;
 
 export function runWhoami(client: RegistryClient): Promise<Whoami> {
-  return client.request<Whoami>('/api/v1/auth/whoami');
+  return client.request('/api/v1/auth/whoami', TankWhoami);
 }
 
 export function formatWhoami(who: Whoami): string {
