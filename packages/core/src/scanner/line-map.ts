@@ -35,3 +35,20 @@ export function blankText(text: string): string {
   }
   return out + ' '.repeat(text.length - from);
 }
+
+/** The line starts of the text looked up last: lookups come file by file. */
+let lastText: string | undefined;
+let lastStarts: number[] = [];
+
+/**
+ * 1-based line of an offset in a text, keeping the line starts of the last text looked up: rules look up
+ * many lines in large manifests and lockfiles, and a linear count each time would make a hostile upload
+ * quadratic.
+ */
+export function lineInText(text: string, offset: number): number {
+  if (lastText !== text) {
+    lastStarts = lineStarts(text);
+    lastText = text;
+  }
+  return lineOfOffset(lastStarts, offset);
+}

@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LiteralIndex, requiredLiterals } from '../../src/scanner/literals.js';
+import { LiteralIndex } from '../../src/scanner/literals.js';
+import { requiredLiterals } from '../../src/scanner/required-literals.js';
 import { authorityClaimPatterns } from '../../src/scanner/rules/injection/authority-claim.js';
 import { contextManipulationPatterns } from '../../src/scanner/rules/injection/context-manipulation.js';
 import { exfiltrationPatterns } from '../../src/scanner/rules/injection/exfiltration.js';

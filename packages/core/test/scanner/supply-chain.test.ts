@@ -15,19 +15,19 @@ import { describe, expect, it } from 'vitest';
 import { knownMaliciousPackages } from '../../src/scanner/data/known-malicious.js';
 import { popularNpmPackages } from '../../src/scanner/data/popular-npm.js';
 import { popularPypiPackages } from '../../src/scanner/data/popular-pypi.js';
+import { normalisePypiName } from '../../src/scanner/rules/supply-chain/dependency.js';
 import { dynamicInstall } from '../../src/scanner/rules/supply-chain/dynamic-install.js';
 import { installScript } from '../../src/scanner/rules/supply-chain/install-script.js';
 import { knownMalicious } from '../../src/scanner/rules/supply-chain/known-malicious.js';
 import { editDistance } from '../../src/scanner/rules/supply-chain/levenshtein.js';
 import { looseVersionRange } from '../../src/scanner/rules/supply-chain/loose-version-range.js';
+import { dependenciesOf } from '../../src/scanner/rules/supply-chain/manifests.js';
+import { classifyNpmSpec } from '../../src/scanner/rules/supply-chain/npm-manifests.js';
 import {
-  classifyNpmSpec,
   classifyPep440,
   classifyPoetry,
-  dependenciesOf,
-  normalisePypiName,
   parseRequirement,
-} from '../../src/scanner/rules/supply-chain/manifests.js';
+} from '../../src/scanner/rules/supply-chain/python-manifests.js';
 import { findTyposquat, typosquat } from '../../src/scanner/rules/supply-chain/typosquat.js';
 import { unpinnedDependency } from '../../src/scanner/rules/supply-chain/unpinned-dependency.js';
 

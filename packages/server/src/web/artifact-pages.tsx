@@ -3,15 +3,7 @@
  * dependencies, badge snippet, stars and a 30-day downloads chart; one version's file viewer; the star
  * form. A private artifact is a 404 to anyone who may not read it, exactly like a missing one.
  */
-import {
-  AgentryError,
-  auditScoreExplanation,
-  describePermissions,
-  installTargets,
-  type StageName,
-  stageNames as scanStageNames,
-  toolIds,
-} from '@agentry/core';
+import { AgentryError, installTargets, stageNames as scanStageNames, toolIds } from '@agentry/core';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.js';
 import type { Package, Version } from '../db/schema.js';
@@ -24,15 +16,24 @@ import { readStar, setStar } from '../domain/stars.js';
 import { findVisibleVersion } from '../domain/versions.js';
 import { viewerOf } from '../http/auth.js';
 import type { AppEnv } from '../http/context.js';
+import {
+  aboutOf,
+  CopyLine,
+  DependenciesSection,
+  FilesSection,
+  PermissionsSection,
+  ScanReport,
+  VersionsSection,
+} from './artifact-sections.js';
 import { DownloadsChart, VerdictBadge } from './components.js';
+import { renderFile } from './file-view.js';
 import { Layout } from './layout.js';
-import { highlightFile, renderMarkdown, splitFrontmatter } from './markdown.js';
+import { renderMarkdown, splitFrontmatter } from './markdown.js';
 import {
   artifactPath,
   createPageKit,
   filePathSegments,
   formatCount,
-  formatDate,
   formText,
   managePath,
   type PageContext,
@@ -74,17 +75,6 @@ export function parseArtifactPath(path: string): ArtifactRoute | undefined {
   return undefined;
 }
 
-const maxViewBytes = 1024 * 1024;
-
-const stageLabels: Record<StageName, string> = {
-  ingest: 'Archive and ingest',
-  structure: 'Structure and manifest',
-  static: 'Static analysis',
-  injection: 'Prompt injection',
-  secrets: 'Secrets',
-  supply_chain: 'Supply chain',
-};
-
 export function artifactPages(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const kit = createPageKit(deps);
@@ -102,7 +92,8 @@ export function artifactPages(deps: AppDeps) {
     if (route?.action === 'badge') return sendBadge(c, route.name);
     if (!route || route.action) throw new AgentryError('not_found');
     const { pkg, version } = await load(c, route);
-    if (route.file !== undefined) return renderFile(c, pkg, version, route.file);
+    if (route.file !== undefined)
+      return renderFile(kit, c, pkg, version, route.file, await readArtifactFile(deps, version, route.file));
     return renderArtifact(c, pkg, version);
   });
 
@@ -307,240 +298,14 @@ export function artifactPages(deps: AppDeps) {
               </section>
             </aside>
           </div>
-          <section id="versions" aria-labelledby="versions-heading">
-            <h2 id="versions-heading">Versions</h2>
-            <table data-testid="versions" class="stack-table">
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Published</th>
-                  <th scope="col">Verdict</th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {versions.map((v) => (
-                  <tr class={v.id === version.id ? 'current' : undefined}>
-                    <td>
-                      <a href={artifactPath(pkg.name, 'v', v.version)}>{v.version}</a>
-                    </td>
-                    <td data-label="Published">{formatDate(v.published_at)}</td>
-                    <td data-label="Verdict">
-                      <VerdictBadge verdict={v.verdict} score={v.audit_score} />
-                    </td>
-                    <td data-label="State">
-                      {v.status === 'yanked' ? <span class="tag-yanked">yanked</span> : null}
-                      {v.deprecated_message ? (
-                        <span class="tag-deprecated" title={v.deprecated_message}>
-                          deprecated
-                        </span>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-          <section id="files" aria-labelledby="files-heading">
-            <h2 id="files-heading">
-              Files <span class="muted">({files.length})</span>
-            </h2>
-            <table data-testid="files">
-              <thead>
-                <tr>
-                  <th scope="col">Path</th>
-                  <th scope="col">Size</th>
-                </tr>
-              </thead>
-              <tbody>
-                {files.map((file) => (
-                  <tr>
-                    <td>
-                      <a
-                        href={
-                          artifactPath(pkg.name, 'v', version.version, 'files') +
-                          `/${filePathSegments(file.path)}`
-                        }
-                      >
-                        {file.path}
-                      </a>
-                    </td>
-                    <td>{formatBytes(file.size)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p class="muted">
-              Integrity <code class="integrity">{version.integrity ?? '—'}</code>
-            </p>
-          </section>
-          <section id="security" aria-labelledby="security-heading" data-testid="scan-report">
-            <h2 id="security-heading">Security scan</h2>
-            <p>
-              <VerdictBadge verdict={version.verdict} score={version.audit_score} />{' '}
-              {version.scanned_at ? `scanned ${formatDate(version.scanned_at)}` : ''}
-            </p>
-            <p class="muted score-explanation" data-testid="score-explanation">
-              {auditScoreExplanation}
-            </p>
-            {scanned ? null : <p class="muted">No scan results.</p>}
-            {(scanned ? stages : []).map(({ name, status, findings: stageFindings }, index) => {
-              return (
-                <section class="scan-stage" aria-label={`Stage ${index}: ${stageLabels[name]}`}>
-                  <h3>
-                    {index}. {stageLabels[name]}{' '}
-                    <span class={`stage-status stage-${status ?? 'none'}`}>{status ?? 'not run'}</span>
-                  </h3>
-                  {stageFindings.length === 0 ? (
-                    <p class="muted">No findings.</p>
-                  ) : (
-                    <ul class="findings">
-                      {stageFindings.map((finding) => (
-                        <li class={`finding severity-${finding.severity}`}>
-                          <span class="severity">{finding.severity}</span>{' '}
-                          <code>{finding.rule.toUpperCase()}</code> {finding.message}
-                          {finding.file ? (
-                            <>
-                              {' '}
-                              <a
-                                href={`${artifactPath(pkg.name, 'v', version.version, 'files')}/${filePathSegments(finding.file)}${finding.line ? `#L${finding.line}` : ''}`}
-                              >
-                                {finding.file}
-                                {finding.line ? `:${finding.line}` : ''}
-                              </a>
-                            </>
-                          ) : null}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </section>
-              );
-            })}
-          </section>
-          <section id="permissions" aria-labelledby="permissions-heading">
-            <h2 id="permissions-heading">Declared permissions</h2>
-            {describePermissions(permissions).length === 0 ? (
-              <p class="muted">None declared: it says it needs no network, files or subprocess.</p>
-            ) : (
-              <ul class="permissions" data-testid="permissions">
-                {describePermissions(permissions).map((line) => (
-                  <li>{line}</li>
-                ))}
-              </ul>
-            )}
-          </section>
-          <section id="dependencies" aria-labelledby="dependencies-heading">
-            <h2 id="dependencies-heading">Dependencies</h2>
-            {dependencies.length === 0 ? (
-              <p class="muted">None.</p>
-            ) : (
-              <ul>
-                {dependencies.map(([name, range]) => (
-                  <li>
-                    <a href={artifactPath(name)}>{name}</a> <code>{range}</code>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <VersionsSection pkg={pkg} version={version} versions={versions} />
+          <FilesSection pkg={pkg} version={version} files={files} />
+          <ScanReport pkg={pkg} version={version} stages={scanned ? stages : undefined} />
+          <PermissionsSection permissions={permissions} />
+          <DependenciesSection dependencies={dependencies} />
         </article>
       </Layout>,
     );
   }
-
-  async function renderFile(c: PageContext, pkg: Package, version: Version, path: string) {
-    const file = await readArtifactFile(deps, version, path);
-    const raw = `/api/v1/skills/${encodeURIComponent(pkg.name)}/${encodeURIComponent(version.version)}/files/${filePathSegments(path)}`;
-    // An SVG is shown as its source here (what it would draw is one click away, under "Raw").
-    const svg = file.contentType.startsWith('image/svg+xml');
-    const text =
-      !file.attachment &&
-      (svg || !file.contentType.startsWith('image/')) &&
-      file.content.length <= maxViewBytes;
-    const highlighted = text ? highlightFile(path, file.content.toString('utf8')) : undefined;
-    const lineCount = highlighted ? file.content.toString('utf8').split('\n').length : 0;
-    return kit.send(
-      c,
-      <Layout title={`${path} · ${pkg.name}`} user={kit.user(c)} csrf={kit.csrf(c)}>
-        <nav class="breadcrumbs" aria-label="Breadcrumbs">
-          <a href={artifactPath(pkg.name, 'v', version.version)}>
-            {pkg.name}@{version.version}
-          </a>{' '}
-          / <span>{path}</span>
-        </nav>
-        <section class="file-view" aria-label={`File ${path}`}>
-          <header class="file-header">
-            <h1>{path}</h1>
-            <span class="muted">
-              {formatBytes(file.content.length)}
-              {highlighted?.language ? ` · ${highlighted.language}` : ''}
-            </span>
-            <a href={raw}>Raw</a>
-          </header>
-          {highlighted ? (
-            <div class="code">
-              <pre class="gutter" aria-hidden="true">
-                {Array.from({ length: lineCount }, (_, i) => (
-                  <a id={`L${i + 1}`} href={`#L${i + 1}`}>
-                    {`${i + 1}\n`}
-                  </a>
-                ))}
-              </pre>
-              <pre class="source" data-testid="file-source">
-                <code class="hljs" dangerouslySetInnerHTML={{ __html: highlighted.html }} />
-              </pre>
-            </div>
-          ) : file.contentType.startsWith('image/') ? (
-            <p>
-              <img src={raw} alt={path} />
-            </p>
-          ) : (
-            <p class="muted">
-              This file is binary or too large to show here. <a href={raw}>Download it</a>.
-            </p>
-          )}
-        </section>
-      </Layout>,
-    );
-  }
   return app;
-}
-
-/** License, repository and homepage from the manifest; links only for http(s) URLs. */
-function aboutOf(manifest: Record<string, unknown>, repository: string | null) {
-  const text = (value: unknown) =>
-    typeof value === 'string' && value.trim() ? value.trim().slice(0, 300) : undefined;
-  const urlOf = (value: unknown) => {
-    const raw = text(typeof value === 'object' && value ? (value as { url?: unknown }).url : value);
-    if (!raw) return undefined;
-    const url = raw.replace(/^git\+/, '').replace(/\.git$/, '');
-    return /^https?:\/\//i.test(url) ? url : undefined;
-  };
-  const items: { label: string; text: string; href?: string | undefined }[] = [];
-  const license = text(manifest.license);
-  if (license) items.push({ label: 'License', text: license });
-  const repo = urlOf(manifest.repository) ?? urlOf(repository);
-  if (repo) items.push({ label: 'Repository', text: repo.replace(/^https?:\/\//i, ''), href: repo });
-  const homepage = urlOf(manifest.homepage);
-  if (homepage && homepage !== repo)
-    items.push({ label: 'Homepage', text: homepage.replace(/^https?:\/\//i, ''), href: homepage });
-  return items;
-}
-
-function CopyLine(props: { text: string }) {
-  return (
-    <div class="copy-line">
-      <code>{props.text}</code>
-      <button type="button" class="copy" data-copy={props.text} hidden>
-        Copy
-      </button>
-    </div>
-  );
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -10,7 +10,8 @@
  */
 import { fileGate, fileLiteralHits } from '../../literals.js';
 import type { ScanContext } from '../../rule.js';
-import { type Ecosystem, parseRequirement } from './manifests.js';
+import type { Ecosystem } from './dependency.js';
+import { parseRequirement } from './python-manifests.js';
 
 export interface InstallCommand {
   file: string;

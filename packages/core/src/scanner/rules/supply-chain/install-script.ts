@@ -8,7 +8,8 @@
  * Shipped node_modules are skipped: npm does not run their scripts for the artifact.
  */
 import type { Hit, Rule } from '../../rule.js';
-import { isVendored, lineInSection, packageJsons } from './manifests.js';
+import { isVendored } from './dependency.js';
+import { lineInSection, packageJsons } from './npm-manifests.js';
 
 const onEveryInstall = ['preinstall', 'install', 'postinstall'];
 const onLocalInstall = ['preprepare', 'prepare', 'postprepare'];

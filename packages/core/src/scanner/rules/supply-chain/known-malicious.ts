@@ -9,17 +9,10 @@
  */
 import { knownMaliciousPackages } from '../../data/known-malicious.js';
 import type { Hit, Rule, ScanContext } from '../../rule.js';
+import { type Ecosystem, isVendored, normalisePypiName } from './dependency.js';
 import { installCommands } from './install-commands.js';
-import {
-  dependenciesOf,
-  type Ecosystem,
-  isVendored,
-  lineInSection,
-  lockedLine,
-  lockedPackages,
-  normalisePypiName,
-  packageJsons,
-} from './manifests.js';
+import { dependenciesOf } from './manifests.js';
+import { lineInSection, lockedLine, lockedPackages, packageJsons } from './npm-manifests.js';
 
 /** `ecosystem:name` → the malicious versions, or `'all'`. */
 export type MaliciousIndex = Map<string, Set<string> | 'all'>;

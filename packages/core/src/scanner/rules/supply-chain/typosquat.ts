@@ -11,10 +11,11 @@
 import { popularNpmPackages } from '../../data/popular-npm.js';
 import { popularPypiPackages } from '../../data/popular-pypi.js';
 import type { Hit, Rule } from '../../rule.js';
+import { type Ecosystem, normalisePypiName } from './dependency.js';
 import { installCommands } from './install-commands.js';
 import { isMalicious, maliciousIndex } from './known-malicious.js';
 import { editDistance } from './levenshtein.js';
-import { dependenciesOf, type Ecosystem, normalisePypiName } from './manifests.js';
+import { dependenciesOf } from './manifests.js';
 
 const fold = (name: string) =>
   name

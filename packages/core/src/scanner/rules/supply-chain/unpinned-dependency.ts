@@ -9,7 +9,8 @@
  * `dynamic_install`: whoever controls that branch or URL decides what gets installed, unscanned.
  */
 import type { Rule } from '../../rule.js';
-import { type Dependency, dependenciesOf, type SpecKind } from './manifests.js';
+import type { Dependency, SpecKind } from './dependency.js';
+import { dependenciesOf } from './manifests.js';
 
 const outside: ReadonlySet<SpecKind> = new Set(['git', 'url', 'path']);
 const unpinned: ReadonlySet<SpecKind> = new Set(['any', 'tag', 'unbounded', 'invalid', 'git', 'url', 'path']);
