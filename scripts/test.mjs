@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The whole test suite: builds, then runs vitest on PGlite and again (database tests only) on
- * PostgreSQL when AGENTRY_TEST_PG_URL is set. Prints one closing line `N passed, N failed, N skipped`.
+ * PostgreSQL when AGENTRY_TEST_PG_URL is set. Prints one closing line `N passed, N failed, N skipped`, where
+ * skipped counts every pending test: skipped, todo, and those whose service (PostgreSQL, Redis, Chromium) is absent.
  * Extra arguments are passed to vitest (e.g. a file filter).
  */
 import { spawnSync } from 'node:child_process';
@@ -19,7 +20,7 @@ const build = spawnSync('npx', ['tsc', '-b', 'packages/core', 'packages/server',
   stdio: 'inherit',
 });
 if (build.status !== 0) {
-  console.log('0 passed, 1 failed');
+  console.log('0 passed, 1 failed, 0 skipped');
   process.exit(1);
 }
 
@@ -58,7 +59,9 @@ function runPass(name, env, filters) {
   totals.failed += parsed.numFailedTests + brokenFiles;
   totals.skipped += parsed.numPendingTests + parsed.numTodoTests;
   if (result.status !== 0 && parsed.numFailedTests + brokenFiles === 0) totals.failed += 1;
-  console.log(`pass ${name}: ${parsed.numPassedTests} passed, ${parsed.numFailedTests + brokenFiles} failed`);
+  console.log(
+    `pass ${name}: ${parsed.numPassedTests} passed, ${parsed.numFailedTests + brokenFiles} failed, ${parsed.numPendingTests + parsed.numTodoTests} skipped`,
+  );
 }
 
 runPass('pglite', { AGENTRY_TEST_DB: 'pglite' }, []);

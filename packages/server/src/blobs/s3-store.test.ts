@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -60,6 +61,25 @@ describe('parseS3Location', () => {
     expect(() => parseS3Location('https://my-bucket/x')).toThrow();
     expect(() => parseS3Location('s3://')).toThrow();
     expect(() => parseS3Location('s3://Bad_Bucket')).toThrow();
+  });
+});
+
+describe('creating an S3 store', () => {
+  it('prints no Node version warning from the SDK (the server supports Node 20)', () => {
+    // A fresh process: the SDK warns once per process, and this one may have created clients already.
+    const built = new URL('../../dist/blobs/s3-store.js', import.meta.url).href;
+    const script = `const { createS3Store } = await import(${JSON.stringify(built)});
+      createS3Store({ location: 's3://agentry-test', region: 'us-east-1', forcePathStyle: true,
+        endpoint: 'http://127.0.0.1:9', accessKeyId: 'a', secretAccessKey: 'b' });
+      await new Promise((resolve) => setTimeout(resolve, 50));`;
+    const env = { ...process.env };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env,
+      encoding: 'utf8',
+    });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stderr).not.toMatch(/NodeVersionSupportWarning|Warning/);
   });
 });
 

@@ -82,8 +82,19 @@ async function collectBody(body: Buffer | Readable, maxBytes: number): Promise<B
   return Buffer.concat(chunks, size);
 }
 
+/**
+ * The SDK prints a multi-line NodeVersionSupportWarning on Node < 22 when a client is created: its releases
+ * after January 2027 will need Node 22. The SDK here is pinned (package.json) to versions whose engines
+ * accept Node 20, which this server supports, so at start-up the warning reads as a fault that is not there.
+ * Only that warning is turned off, through the SDK's own switch, and only unless the operator set it.
+ */
+function silenceSdkNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 export function createS3Store(options: S3StoreOptions): BlobStore {
   const { bucket, prefix } = parseS3Location(options.location);
+  silenceSdkNodeVersionWarning();
   const client = new S3Client({
     region: options.region,
     endpoint: options.endpoint,
