@@ -21,8 +21,7 @@ import { backfillEmbeddings, ensureEmbeddingStore } from './domain/embeddings.js
 import { listenForInvalidations } from './domain/hot-reads.js';
 import { deleteFinishedJobs, startJobWorker } from './domain/jobs.js';
 import { webhookJobHandler, webhookJobKind } from './domain/notifications.js';
-import { sweepStalePublishes } from './domain/publish.js';
-import { recoverInterruptedPublishes } from './domain/publish-cleanup.js';
+import { recoverInterruptedPublishes, sweepStalePublishes } from './domain/publish-cleanup.js';
 import { deleteExpiredSessions } from './domain/sessions.js';
 import { createTenantCache, ensureTenant } from './domain/tenants.js';
 import { createEmbedder } from './embedders/index.js';

@@ -33,8 +33,9 @@ import {
   type TestManifest,
 } from '../../../test-support/tarball.js';
 import { changeOrgMember, createOrg } from '../src/domain/orgs.js';
-import { publishArchive, publishDepsOf } from '../src/domain/publish.js';
+import { publishArchive } from '../src/domain/publish.js';
 import { recoverInterruptedPublishes } from '../src/domain/publish-cleanup.js';
+import { publishDepsOf } from '../src/domain/publish-deps.js';
 import { readBlob, tarballKey } from '../src/domain/versions.js';
 
 type Body = {

@@ -9,7 +9,7 @@ import type { AppDeps } from '../app-deps.js';
 import type { DraftOrigin, SkillDraft } from '../db/inbox-schema.js';
 import { createDraft, draftOrigins, type PublishedDraftVersion, publishDraft } from './drafts.js';
 import { notifyDraftCreated } from './notifications.js';
-import { publishDepsOf } from './publish.js';
+import { publishDepsOf } from './publish-deps.js';
 import { publishSkillBundle } from './skill-pool-publish.js';
 
 /** skill-pool's 5 MiB bundle cap, or MAX_UPLOAD_BYTES when that is smaller (as for a publish). */

@@ -78,3 +78,47 @@ export async function recoverInterruptedPublishes(
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** A confirm that has been scanning this long has crashed; its row becomes `failed` and replaceable. */
+const scanningTimeoutMs = 15 * 60_000;
+
+/**
+ * Clears what interrupted publishes left: expired pending uploads and failed rows (with their bytes)
+ * are deleted, and confirms stuck in `scanning` (the process died mid-scan) become `failed`.
+ */
+export async function sweepStalePublishes(deps: { db: Kysely<Database>; blobs: BlobStore }): Promise<number> {
+  await deps.db
+    .updateTable('versions')
+    .set({ status: 'failed' })
+    .where('status', '=', 'scanning')
+    .where('scanned_at', '<', new Date(Date.now() - scanningTimeoutMs))
+    .execute();
+  const stale = await deps.db
+    .deleteFrom('versions')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending-upload'), eb('upload_expires_at', '<', new Date())]),
+        eb.and([eb('status', '=', 'failed'), eb('created_at', '<', new Date(Date.now() - 86_400_000))]),
+      ]),
+    )
+    .returning(['blob_key'])
+    .execute();
+  for (const row of stale) await deps.blobs.delete(row.blob_key).catch(() => {});
+  await deps.db
+    .deleteFrom('superseded_reservations')
+    .where('created_at', '<', new Date(Date.now() - 86_400_000))
+    .execute();
+  // A package whose only versions were swept away was never published: remove the empty shell.
+  await deps.db
+    .deleteFrom('packages')
+    .where('latest_version', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('versions').select('versions.id').whereRef('versions.package_id', '=', 'packages.id'),
+        ),
+      ),
+    )
+    .execute();
+  return stale.length;
+}

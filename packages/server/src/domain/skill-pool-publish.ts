@@ -23,7 +23,8 @@ import semver from 'semver';
 import type { Database } from '../db/schema.js';
 import { canWritePackage, type Viewer } from './access.js';
 import { setYanked } from './lifecycle.js';
-import { type PublishDeps, publishArchive } from './publish.js';
+import { publishArchive } from './publish.js';
+import type { PublishDeps } from './publish-deps.js';
 import { requireSkill } from './skill-pool-catalog.js';
 
 export interface SkillPoolMetadata {

@@ -30,7 +30,8 @@ import {
   setProjectItems,
   updateProject,
 } from '../../src/domain/projects.js';
-import { publishArchive, publishDepsOf } from '../../src/domain/publish.js';
+import { publishArchive } from '../../src/domain/publish.js';
+import { publishDepsOf } from '../../src/domain/publish-deps.js';
 import { tarballKey } from '../../src/domain/versions.js';
 
 let t: TestApp;

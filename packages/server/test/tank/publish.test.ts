@@ -18,7 +18,7 @@ import {
   type TestManifest,
 } from '../../../../test-support/tarball.js';
 import { changeOrgMember, createOrg } from '../../src/domain/orgs.js';
-import { sweepStalePublishes } from '../../src/domain/publish.js';
+import { sweepStalePublishes } from '../../src/domain/publish-cleanup.js';
 
 type Issue = { path: (string | number)[] };
 type ErrorBody = { error: string; issues?: Issue[] };

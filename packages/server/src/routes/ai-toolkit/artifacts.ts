@@ -4,7 +4,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import { weeklyDownloads } from '../../domain/downloads.js';
 import { findOrg } from '../../domain/orgs.js';
-import { reservePackage } from '../../domain/publish.js';
+import { reservePackage } from '../../domain/package-register.js';
 import { searchPackages } from '../../domain/search.js';
 import { requireScope, viewerOf } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';

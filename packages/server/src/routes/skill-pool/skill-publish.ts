@@ -7,7 +7,7 @@ import { AgentryError, validateSkillPoolBundle } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../../app-deps.js';
-import { publishDepsOf } from '../../domain/publish.js';
+import { publishDepsOf } from '../../domain/publish-deps.js';
 import { archiveSkill, parseSkillPoolMetadata, publishSkillBundle } from '../../domain/skill-pool-publish.js';
 import { requireScope } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';

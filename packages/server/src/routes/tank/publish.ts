@@ -2,7 +2,9 @@
 import { manifestSchema } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
-import { confirmPublish, initiatePublish, publishDepsOf } from '../../domain/publish.js';
+import { confirmPublish } from '../../domain/publish-confirm.js';
+import { publishDepsOf } from '../../domain/publish-deps.js';
+import { initiatePublish } from '../../domain/publish-reserve.js';
 import { requireScope } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
