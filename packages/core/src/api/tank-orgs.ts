@@ -5,6 +5,7 @@ import { orgRoles } from '../roles.js';
 export const TankOrgRole = z.enum(orgRoles);
 
 export const TankOrgMember = z.object({
+  userId: z.string(),
   username: z.string(),
   displayName: z.string().nullable(),
   role: TankOrgRole,

@@ -1,17 +1,11 @@
 import { version } from '@agentry/core';
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { Health } from '@agentry/core/api';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../app-deps.js';
 import { checkHealth } from '../domain/health.js';
 import type { AppEnv } from '../http/context.js';
 
-const Dep = z.object({ status: z.enum(['up', 'down', 'off']), latency_ms: z.number().int().optional() });
-const Health = z
-  .object({
-    status: z.enum(['ok', 'degraded']),
-    version: z.string(),
-    deps: z.object({ db: Dep, storage: Dep, embedder: Dep }),
-  })
-  .openapi('Health');
+const HealthSchema = Health.meta({ id: 'Health' });
 
 function healthRoute(path: string) {
   return createRoute({
@@ -19,7 +13,9 @@ function healthRoute(path: string) {
     path,
     tags: ['health'],
     summary: 'Liveness and dependency status (always HTTP 200)',
-    responses: { 200: { description: 'Health report', content: { 'application/json': { schema: Health } } } },
+    responses: {
+      200: { description: 'Health report', content: { 'application/json': { schema: HealthSchema } } },
+    },
   });
 }
 

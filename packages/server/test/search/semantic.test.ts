@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { TankSearchPage } from '@agentry/core/api';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,10 +34,7 @@ import {
   hashingVector,
 } from '../../src/embedders/index.js';
 
-interface SearchBody {
-  results: { name: string; similarity?: number; visibility: string }[];
-  total: number;
-}
+type SearchBody = TankSearchPage;
 
 const embedder = createHashingEmbedder(128);
 let t: TestApp;

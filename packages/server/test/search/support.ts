@@ -3,6 +3,7 @@
  * a bulk insert that writes packages and versions with the same search columns a publish sets.
  */
 import { foldSearchText } from '@agentry/core';
+import type { TankSearchPage, TankSearchResult } from '@agentry/core/api';
 import { type Kysely, sql } from 'kysely';
 import { expect } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test-support/app.js';
@@ -14,27 +15,8 @@ export function createSearchApp(): Promise<TestApp> {
   return createTestApp({ env: searchEnv });
 }
 
-export interface SearchResultRow {
-  name: string;
-  description: string;
-  visibility: string;
-  latestVersion: string | null;
-  auditScore: number | null;
-  publisher: string;
-  downloads: number;
-  stars: number;
-  updatedAt: string;
-  kind: string;
-  verdict: string | null;
-  deprecated: boolean;
-}
-
-export interface SearchBody {
-  results: SearchResultRow[];
-  page: number;
-  limit: number;
-  total: number;
-}
+export type SearchResultRow = TankSearchResult;
+export type SearchBody = TankSearchPage;
 
 export type SearchParams = Record<string, string | number | undefined>;
 

@@ -1,3 +1,4 @@
+import type { TankVersionDetail, TankVersionList } from '@agentry/core/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -9,13 +10,8 @@ import {
 import { localPath, publishVersion } from '../../../../test-support/tarball.js';
 import { createApiToken } from '../../src/domain/api-tokens.js';
 
-type VersionDetail = {
-  yanked: boolean;
-  yankReason: string | null;
-  deprecated: string | null;
-  downloadUrl: string;
-};
-type Versions = { versions: { version: string; yanked: boolean; deprecated: string | null }[] };
+type VersionDetail = TankVersionDetail;
+type Versions = TankVersionList;
 
 let t: TestApp;
 let owner: TestUser;

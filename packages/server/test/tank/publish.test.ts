@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { computeIntegrity } from '@agentry/core';
+import type { TankPublishStarted } from '@agentry/core/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -22,7 +23,7 @@ import { sweepStalePublishes } from '../../src/domain/publish-cleanup.js';
 
 type Issue = { path: (string | number)[] };
 type ErrorBody = { error: string; issues?: Issue[] };
-type Initiated = { uploadUrl: string; skillId: string; versionId: string };
+type Initiated = TankPublishStarted;
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -1,4 +1,5 @@
 import { computeIntegrity, computeSha256 } from '@agentry/core';
+import type { TankSkill, TankVersionDetail, TankVersionList } from '@agentry/core/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bearer,
@@ -18,29 +19,9 @@ import {
 } from '../../../../test-support/tarball.js';
 import { createOrg } from '../../src/domain/orgs.js';
 
-type Skill = {
-  name: string;
-  description: string;
-  visibility: string;
-  latestVersion: string | null;
-  publisher: { name: string };
-  downloads: number;
-  createdAt: string;
-  updatedAt: string;
-};
-type VersionDetail = {
-  version: string;
-  permissions: Record<string, unknown>;
-  auditScore: number;
-  verdict: string;
-  integrity: string;
-  scanStatus: string;
-  findings: unknown[];
-  files: { path: string; size: number; sha256: string }[];
-  downloadUrl: string;
-  downloads: number;
-};
-type Versions = { name: string; versions: { version: string; auditScore: number; verdict: string }[] };
+type Skill = TankSkill;
+type VersionDetail = TankVersionDetail;
+type Versions = TankVersionList;
 
 let t: TestApp;
 let owner: TestUser;

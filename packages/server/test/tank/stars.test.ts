@@ -1,3 +1,4 @@
+import type { TankStarState } from '@agentry/core/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -35,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type StarBody = { starred: boolean; stars: number };
+type StarBody = TankStarState;
 
 async function star(method: 'GET' | 'POST' | 'DELETE', path: string, token?: string) {
   const res = await t.request(`/api/v1/skills/${path}/star`, { method, headers: token ? bearer(token) : {} });

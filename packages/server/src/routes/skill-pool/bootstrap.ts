@@ -4,6 +4,7 @@
  * DELETE takes the same JSON body as POST, as the portal sends it).
  */
 import { AgentryError } from '@agentry/core';
+import { SkillPoolBootstrap } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import {
@@ -18,23 +19,7 @@ import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
 import { json, spErrors, tags } from './common.js';
 
-const Bootstrap = z
-  .object({
-    stack: z.array(z.string()),
-    skills: z.array(z.string()).openapi({ description: 'At most 8, in tier order' }),
-    project: z.object({ slug: z.string(), name: z.string() }).optional(),
-    project_items: z.array(z.object({ slug: z.string(), kind: z.string(), source: z.string() })).optional(),
-    tier_breakdown: z
-      .object({
-        project: z.array(z.string()).optional(),
-        curated: z.array(z.string()),
-        tagged: z.array(z.string()),
-        semantic: z.array(z.string()),
-      })
-      .optional()
-      .openapi({ description: 'Only with debug=1' }),
-  })
-  .openapi('SkillPoolBootstrap');
+const Bootstrap = SkillPoolBootstrap.meta({ id: 'SkillPoolBootstrap' });
 
 const StackMapping = z
   .object({ stack: z.string().max(100), skill: z.string().max(300) })

@@ -5,6 +5,7 @@
  * skill-pool has it).
  */
 import { AgentryError } from '@agentry/core';
+import { SkillPoolDraft } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../../app-deps.js';
@@ -24,23 +25,7 @@ import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
 import { json, spErrors, tags } from './common.js';
 
-export const Draft = z
-  .object({
-    id: z.string().uuid(),
-    slug: z.string(),
-    description: z.string(),
-    when_to_use: z.string().nullable(),
-    tags: z.array(z.string()),
-    origin: z.enum(['cli', 'capture-scorer', 'claude-hook', 'web']),
-    notes: z.string().nullable(),
-    status: z.enum(['pending', 'published', 'discarded']),
-    published_version: z.string().nullable(),
-    created_at: z.string(),
-    reviewed_at: z.string().nullable(),
-    merge_proposal_slug: z.string().optional(),
-    merge_proposal_similarity: z.number().min(0).max(1).optional(),
-  })
-  .openapi('SkillPoolDraft');
+export const Draft = SkillPoolDraft.meta({ id: 'SkillPoolDraft' });
 
 export const IdParam = z.object({ id: z.string().max(100) });
 const read = requiresAuth('skills:read');

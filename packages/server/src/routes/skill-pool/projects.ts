@@ -5,6 +5,12 @@
  * portal read) and `slug` (what the document shows).
  */
 import { AgentryError } from '@agentry/core';
+import {
+  SkillPoolProject,
+  SkillPoolProjectDetail,
+  SkillPoolProjectItem,
+  SkillPoolProjectRef,
+} from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import type { ProjectItemKind } from '../../db/inbox-schema.js';
@@ -25,30 +31,10 @@ import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
 import { json, spErrors, tags } from './common.js';
 
-const Project = z
-  .object({
-    slug: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    git_remote: z.string().nullable().openapi({ description: 'Normalised: https://host/owner/repo' }),
-    stack_tags: z.array(z.string()),
-    plan_auto_refresh_interval_secs: z.number().int().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-    item_count: z.number().int(),
-  })
-  .openapi('SkillPoolProject');
-
-const ProjectItem = z
-  .object({
-    skill_slug: z.string(),
-    slug: z.string(),
-    kind: z.enum(['skill', 'agent', 'command', 'plugin']),
-    position: z.number().int(),
-  })
-  .openapi('SkillPoolProjectItem');
-
-const ProjectDetail = Project.extend({ items: z.array(ProjectItem) }).openapi('SkillPoolProjectDetail');
+const Project = SkillPoolProject.meta({ id: 'SkillPoolProject' });
+const ProjectDetail = SkillPoolProjectDetail.extend({
+  items: z.array(SkillPoolProjectItem.meta({ id: 'SkillPoolProjectItem' })),
+}).meta({ id: 'SkillPoolProjectDetail' });
 
 const SlugParam = z.object({ slug: z.string().min(1).max(200) });
 
@@ -144,7 +130,7 @@ const routes = {
     ...requiresAuth(),
     request: { query: z.object({ remote: z.string().max(2000).optional() }) },
     responses: {
-      200: json(z.object({ slug: z.string(), name: z.string() }), 'Project'),
+      200: json(SkillPoolProjectRef, 'Project'),
       ...spErrors(400, 401, 404),
     },
   }),

@@ -1,20 +1,11 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { TankWhoami } from '@agentry/core/api';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { requirePrincipal } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
 import { TankError } from './schemas.js';
 
-const Whoami = z
-  .object({
-    userId: z.string(),
-    username: z.string(),
-    name: z.string().nullable(),
-    email: z.string().nullable(),
-    tenant: z.string(),
-    scopes: z.array(z.string()),
-    tokenId: z.string().nullable(),
-  })
-  .openapi('Whoami');
+const Whoami = TankWhoami.meta({ id: 'Whoami' });
 
 const whoami = createRoute({
   method: 'get',

@@ -6,6 +6,7 @@
  * `{token, user:{name, email}}`). A `start` with `state` also answers the session's id as `sessionCode`.
  */
 import { AgentryError } from '@agentry/core';
+import { TankCliAuthApproved, TankCliAuthPending, TankCliAuthStarted } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../../app-deps.js';
@@ -46,18 +47,7 @@ const start = createRoute({
     },
   },
   responses: {
-    200: jsonContent(
-      z.object({
-        pollToken: z.string(),
-        authUrl: z.string(),
-        expiresIn: z.number().int(),
-        sessionCode: z
-          .string()
-          .optional()
-          .openapi({ description: 'Tank CLI dialect (when `state` was sent): the same session, as a UUID' }),
-      }),
-      'Started',
-    ),
+    200: jsonContent(TankCliAuthStarted, 'Started'),
     ...tankErrors(400, 422, 429),
   },
 });
@@ -91,17 +81,10 @@ const exchange = createRoute({
   },
   responses: {
     200: jsonContent(
-      z.union([
-        z.object({ apiKey: z.string(), scopes: z.array(z.string()) }),
-        z.object({
-          token: z.string(),
-          scopes: z.array(z.string()),
-          user: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
-        }),
-      ]),
+      TankCliAuthApproved,
       'Approved: `{apiKey, scopes}` for a poll token, `{token, user, scopes}` for a session code',
     ),
-    202: jsonContent(z.object({ status: z.literal('pending') }), 'Not approved yet (poll token)'),
+    202: jsonContent(TankCliAuthPending, 'Not approved yet (poll token)'),
     ...tankErrors(400, 410, 422, 429),
   },
 });

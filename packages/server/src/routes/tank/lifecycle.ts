@@ -2,6 +2,7 @@
  * Yank and deprecate versions: `POST`/`DELETE /api/v1/skills/:name/:version/(yank|deprecate)`; change an
  * artifact's visibility: `PATCH /api/v1/skills/:name`.
  */
+import { TankDeprecationState, TankVisibilityState, TankYankState } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import { requireWritablePackage } from '../../domain/access.js';
@@ -11,10 +12,8 @@ import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
 import { jsonContent, NameParam, tankErrors, VersionParams } from './schemas.js';
 
-const Yanked = z.object({ name: z.string(), version: z.string(), yanked: z.boolean() }).openapi('YankState');
-const Deprecated = z
-  .object({ name: z.string(), version: z.string(), deprecated: z.string().nullable() })
-  .openapi('DeprecationState');
+const Yanked = TankYankState.meta({ id: 'YankState' });
+const Deprecated = TankDeprecationState.meta({ id: 'DeprecationState' });
 
 const yank = createRoute({
   method: 'post',
@@ -65,9 +64,7 @@ const undeprecate = createRoute({
   responses: { 200: jsonContent(Deprecated, 'Not deprecated'), ...tankErrors(401, 403, 404, 429) },
 });
 
-const VisibilityState = z
-  .object({ name: z.string(), visibility: z.enum(['public', 'private', 'team']) })
-  .openapi('VisibilityState');
+const VisibilityState = TankVisibilityState.meta({ id: 'VisibilityState' });
 const changeVisibility = createRoute({
   method: 'patch',
   path: '/api/v1/skills/{name}',

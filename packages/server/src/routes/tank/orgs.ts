@@ -1,5 +1,6 @@
 /** Orgs (namespaces for `@org/name`): create, read, list mine, and manage members and roles. */
 import { AgentryError, orgRoles } from '@agentry/core';
+import { TankOrg, TankOrgList, TankOrgMemberRemoved, TankOrgMembership } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import {
@@ -18,21 +19,7 @@ import { jsonContent, tankErrors } from './schemas.js';
 
 const Slug = z.string().regex(orgSlugPattern, 'Use 1–39 lower-case letters, digits or hyphens.');
 const Role = z.enum(orgRoles);
-const Member = z.object({
-  username: z.string(),
-  displayName: z.string().nullable(),
-  role: Role,
-  joinedAt: z.string(),
-});
-const OrgView = z
-  .object({
-    slug: z.string(),
-    name: z.string(),
-    createdAt: z.string(),
-    role: Role.nullable(),
-    members: z.array(Member).optional(),
-  })
-  .openapi('Org');
+const OrgView = TankOrg.meta({ id: 'Org' });
 const SlugParam = z.object({ slug: z.string() });
 const MemberParams = SlugParam.extend({ username: z.string() });
 
@@ -62,12 +49,7 @@ const routes = {
     summary: "The caller's orgs and roles",
     ...requiresAuth(),
     responses: {
-      200: jsonContent(
-        z.object({
-          orgs: z.array(z.object({ slug: z.string(), name: z.string(), role: Role, createdAt: z.string() })),
-        }),
-        'Orgs',
-      ),
+      200: jsonContent(TankOrgList, 'Orgs'),
       ...tankErrors(401, 429),
     },
   }),
@@ -97,7 +79,7 @@ const routes = {
       },
     },
     responses: {
-      201: jsonContent(z.object({ username: z.string(), role: Role }), 'Added'),
+      201: jsonContent(TankOrgMembership, 'Added'),
       ...tankErrors(400, 401, 403, 404, 409, 422, 429),
     },
   }),
@@ -112,7 +94,7 @@ const routes = {
       body: { required: true, content: { 'application/json': { schema: z.object({ role: Role }) } } },
     },
     responses: {
-      200: jsonContent(z.object({ username: z.string(), role: Role }), 'Changed'),
+      200: jsonContent(TankOrgMembership, 'Changed'),
       ...tankErrors(400, 401, 403, 404, 409, 422, 429),
     },
   }),
@@ -124,7 +106,7 @@ const routes = {
     ...requiresAuth('skills:publish'),
     request: { params: MemberParams },
     responses: {
-      200: jsonContent(z.object({ username: z.string(), removed: z.literal(true) }), 'Removed'),
+      200: jsonContent(TankOrgMemberRemoved, 'Removed'),
       ...tankErrors(401, 403, 404, 409, 429),
     },
   }),

@@ -1,5 +1,6 @@
 /** Tank's two-phase publish: `POST /api/v1/skills` reserves a version, `POST /api/v1/skills/confirm` publishes it. */
 import { manifestSchema } from '@agentry/core';
+import { TankPublishConfirmed, TankPublishStarted } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import { confirmPublish } from '../../domain/publish-confirm.js';
@@ -31,9 +32,7 @@ const publish = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: PublishBody } } } },
   responses: {
     201: jsonContent(
-      z
-        .object({ uploadUrl: z.string(), skillId: z.string(), versionId: z.string() })
-        .openapi('PublishResponse'),
+      TankPublishStarted.meta({ id: 'PublishResponse' }),
       'Upload the gzipped tarball to uploadUrl (PUT, valid for one hour), then confirm',
     ),
     ...tankErrors(400, 401, 403, 409, 422, 429),
@@ -63,19 +62,7 @@ const confirm = createRoute({
   ...requiresAuth('skills:publish'),
   request: { body: { required: true, content: { 'application/json': { schema: ConfirmBody } } } },
   responses: {
-    200: jsonContent(
-      z
-        .object({
-          success: z.literal(true),
-          name: z.string(),
-          version: z.string(),
-          status: z.literal('published'),
-          auditScore: z.number().int(),
-          verdict: z.enum(['PASS', 'PASS_WITH_NOTES', 'FLAGGED', 'FAIL']),
-        })
-        .openapi('ConfirmResponse'),
-      'Published',
-    ),
+    200: jsonContent(TankPublishConfirmed.meta({ id: 'ConfirmResponse' }), 'Published'),
     ...tankErrors(400, 401, 403, 404, 409, 422, 429),
   },
 });

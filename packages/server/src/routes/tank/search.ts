@@ -1,5 +1,6 @@
 /** `GET /api/v1/search`: Tank's documented search, plus filters and sorts shared with the other surfaces. */
 import { artifactKinds } from '@agentry/core';
+import { TankSearchPage } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import { cached, searchTag } from '../../domain/hot-reads.js';
@@ -62,27 +63,6 @@ const SearchQuery = z.object({
     .openapi({ description: 'With semantic: leave out results below this similarity (0..1).' }),
 });
 
-const Result = z.object({
-  name: z.string(),
-  description: z.string(),
-  visibility: z.string(),
-  latestVersion: z.string().nullable(),
-  auditScore: z.number().int().nullable(),
-  publisher: z.string(),
-  downloads: z.number().int().openapi({ description: 'Downloads in the last 7 days.' }),
-  stars: z.number().int(),
-  updatedAt: z.string(),
-  kind: z.string(),
-  verdict: z.string().nullable(),
-  deprecated: z.boolean(),
-  similarity: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .openapi({ description: 'Cosine similarity in [0, 1]; on semantic searches only.' }),
-});
-
 const search = createRoute({
   method: 'get',
   path: '/api/v1/search',
@@ -90,20 +70,7 @@ const search = createRoute({
   summary: 'Ranked search over the artifacts the caller may see',
   request: { query: SearchQuery },
   responses: {
-    200: jsonContent(
-      z
-        .object({
-          results: z.array(Result),
-          page: z.number().int(),
-          limit: z.number().int(),
-          total: z
-            .number()
-            .int()
-            .openapi({ description: 'Matching artifacts, counted up to 1,000 (a larger result says 1000).' }),
-        })
-        .openapi('SearchResponse'),
-      'Results',
-    ),
+    200: jsonContent(TankSearchPage.meta({ id: 'SearchResponse' }), 'Results'),
     ...tankErrors(401, 422, 429, 501),
   },
 });

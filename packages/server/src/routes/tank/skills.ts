@@ -1,5 +1,6 @@
 /** Reading artifacts on the Tank surface: metadata, versions, one version, and its files. */
 import { AgentryError } from '@agentry/core';
+import { TankSkill, TankVersionDetail, TankVersionList } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import type { Package } from '../../db/schema.js';
@@ -14,77 +15,8 @@ import type { AppEnv } from '../../http/context.js';
 import { jsonContent, NameParam, tankErrors, VersionParams } from './schemas.js';
 import { buildDownloadUrl, downloadUrlExpiry } from './tarballs.js';
 
-const Skill = z
-  .object({
-    name: z.string(),
-    description: z.string(),
-    visibility: z.enum(['public', 'private', 'team']),
-    kind: z.string(),
-    latestVersion: z.string().nullable(),
-    publisher: z.object({
-      name: z.string(),
-      displayName: z.string().openapi({ description: "The same name: Tank's CLI reads this key" }),
-    }),
-    stars: z.number().int(),
-    downloads: z.number().int(),
-    keywords: z.array(z.string()),
-    repository: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Skill');
-
-const VersionSummary = z.object({
-  version: z.string(),
-  publishedAt: z.string().nullable(),
-  auditScore: z.number().int().nullable(),
-  verdict: z.string().nullable(),
-  auditStatus: z.string(),
-  yanked: z.boolean(),
-  deprecated: z.string().nullable(),
-});
-
-const Finding = z.object({
-  stage: z.string(),
-  severity: z.string(),
-  rule: z.string(),
-  message: z.string(),
-  file: z.string().nullable(),
-  line: z.number().int().nullable(),
-  evidence: z.string().nullable(),
-});
-
-const VersionDetail = z
-  .object({
-    name: z.string(),
-    version: z.string(),
-    description: z.string(),
-    visibility: z.string(),
-    kind: z.string(),
-    permissions: z.record(z.string(), z.unknown()),
-    dependencies: z.record(z.string(), z.string()),
-    repository: z.string().nullable(),
-    auditScore: z.number().int().nullable(),
-    verdict: z.string().nullable(),
-    scanStatus: z.string().nullable(),
-    auditStatus: z.string().openapi({
-      description:
-        "Tank's name for the scan state: completed (PASS or PASS_WITH_NOTES), flagged, failed, scan-failed, or pending",
-    }),
-    scanStages: z.record(z.string(), z.string()).nullable(),
-    findings: z.array(Finding),
-    integrity: z.string().nullable(),
-    size: z.number().int().nullable(),
-    fileCount: z.number().int().nullable(),
-    files: z.array(z.object({ path: z.string(), size: z.number().int(), sha256: z.string() })),
-    downloadUrl: z.string(),
-    downloads: z.number().int().openapi({ description: 'Downloads of this version in the last 7 days.' }),
-    publishedAt: z.string().nullable(),
-    yanked: z.boolean(),
-    yankReason: z.string().nullable(),
-    deprecated: z.string().nullable(),
-  })
-  .openapi('VersionDetail');
+const Skill = TankSkill.meta({ id: 'Skill' });
+const VersionDetail = TankVersionDetail.meta({ id: 'VersionDetail' });
 
 const notModifiedResponse = { description: 'Not modified: the ETag sent in If-None-Match still matches' };
 
@@ -104,7 +36,7 @@ const getVersions = createRoute({
   summary: 'Every published version, newest first',
   request: { params: NameParam },
   responses: {
-    200: jsonContent(z.object({ name: z.string(), versions: z.array(VersionSummary) }), 'Versions'),
+    200: jsonContent(TankVersionList, 'Versions'),
     304: notModifiedResponse,
     ...tankErrors(401, 404, 429),
   },

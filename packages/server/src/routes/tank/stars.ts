@@ -1,5 +1,6 @@
 /** Stars: `POST`/`DELETE`/`GET /api/v1/skills/:name/star`, idempotent, with the current count. */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { TankStarState } from '@agentry/core/api';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import { requireReadablePackage } from '../../domain/access.js';
 import { readStar, setStar } from '../../domain/stars.js';
@@ -8,7 +9,7 @@ import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
 import { jsonContent, NameParam, tankErrors } from './schemas.js';
 
-const StarState = z.object({ starred: z.boolean(), stars: z.number().int() }).openapi('StarState');
+const StarState = TankStarState.meta({ id: 'StarState' });
 
 function starRoute(method: 'get' | 'post' | 'delete', summary: string) {
   return createRoute({

@@ -1,5 +1,6 @@
 /** `/api/v1/tokens`: create (raw value shown once), list (no secrets) and revoke the caller's tokens. */
 import { AgentryError, tokenScopes } from '@agentry/core';
+import { TankCreatedToken, TankTokenList, TankTokenRevoked } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import type { ApiToken } from '../../db/schema.js';
@@ -9,19 +10,6 @@ import { requirePrincipal } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { requiresAuth } from '../../http/route-auth.js';
 import { tankErrors as errors } from './schemas.js';
-
-const TokenInfo = z
-  .object({
-    id: z.string().uuid(),
-    name: z.string(),
-    prefix: z.string().openapi({ description: 'First characters of the token, to recognise it.' }),
-    scopes: z.array(z.enum(tokenScopes)),
-    expiresAt: z.string().nullable(),
-    lastUsedAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('TokenInfo');
 
 const CreateToken = z
   .object({
@@ -42,7 +30,7 @@ const create = createRoute({
   responses: {
     201: {
       description: 'The new token',
-      content: { 'application/json': { schema: TokenInfo.extend({ token: z.string() }) } },
+      content: { 'application/json': { schema: TankCreatedToken } },
     },
     ...errors(400, 401, 403, 422),
   },
@@ -57,7 +45,7 @@ const list = createRoute({
   responses: {
     200: {
       description: 'Tokens, newest first',
-      content: { 'application/json': { schema: z.object({ tokens: z.array(TokenInfo) }) } },
+      content: { 'application/json': { schema: TankTokenList } },
     },
     ...errors(401),
   },
@@ -73,7 +61,7 @@ const revoke = createRoute({
   responses: {
     200: {
       description: 'Revoked',
-      content: { 'application/json': { schema: z.object({ id: z.string(), revoked: z.literal(true) }) } },
+      content: { 'application/json': { schema: TankTokenRevoked } },
     },
     ...errors(401, 404, 422),
   },
