@@ -5,3 +5,4 @@ export * from './install-error.js';
 export * from './install-targets.js';
 export * from './project-files.js';
 export * from './render.js';
+export * from './targets-doc.js';
