@@ -8,14 +8,22 @@ import { version } from '@agentry/core';
 import type { z } from 'zod';
 
 export class RegistryError extends Error {
+  /**
+   * The registry's specific catalogue code (`token_lacks_scope`, `package_not_found`, …) from its
+   * `X-Agentry-Error-Code` header, where the body's documented `code` is the general one; else `code`.
+   */
+  readonly reason: string;
+
   constructor(
     readonly code: string,
     message: string,
     readonly status: number,
     readonly details?: unknown,
+    reason?: string,
   ) {
     super(message);
     this.name = 'RegistryError';
+    this.reason = reason ?? code;
   }
 }
 
@@ -69,7 +77,8 @@ export function createClient(options: ClientOptions) {
     }
     const code = typeof body?.error === 'string' ? body.error.toLowerCase() : `http_${res.status}`;
     const message = typeof body?.message === 'string' ? body.message : `${res.status} ${res.statusText}`;
-    return new RegistryError(code, message, res.status, body?.details ?? body?.issues);
+    const reason = res.headers.get('x-agentry-error-code') ?? undefined;
+    return new RegistryError(code, message, res.status, body?.details ?? body?.issues, reason);
   }
 
   /** The JSON answer of a registry call, checked against `schema`. */

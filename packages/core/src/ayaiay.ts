@@ -7,7 +7,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { ValidationIssue } from './errors.js';
+import { issuesFromZod, type ValidationIssue } from './errors.js';
 
 const packName = z
   .string()
@@ -158,13 +158,6 @@ export class PackManifestError extends Error {
   }
 }
 
-function issuesOf(error: z.ZodError, prefix: (string | number)[] = []): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')],
-    message: issue.message,
-  }));
-}
-
 /** A path inside the pack: relative, normalised, never leaving it. */
 function packPath(raw: string, where: (string | number)[]): string {
   const parts = raw
@@ -218,7 +211,7 @@ export function parsePackManifest(source: string, read: (path: string) => string
   let out: PackManifest;
   if (raw && typeof raw === 'object' && 'apiVersion' in raw) {
     const parsed = nestedShape.safeParse(raw);
-    if (!parsed.success) throw new PackManifestError(issuesOf(parsed.error));
+    if (!parsed.success) throw new PackManifestError(issuesFromZod(parsed.error.issues));
     const { metadata: m, spec } = parsed.data;
     const fromPath = (
       kind: string,
@@ -293,7 +286,7 @@ export function parsePackManifest(source: string, read: (path: string) => string
     };
   } else {
     const parsed = flatShape.safeParse(raw);
-    if (!parsed.success) throw new PackManifestError(issuesOf(parsed.error));
+    if (!parsed.success) throw new PackManifestError(issuesFromZod(parsed.error.issues));
     const p = parsed.data;
     out = {
       shape: 'flat',

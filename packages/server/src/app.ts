@@ -2,7 +2,7 @@
  * createApp wires middleware and route files over the dependencies it is handed; it opens nothing
  * itself, so tests build it over a real database and blob store of their choosing.
  */
-import { AgentryError, version } from '@agentry/core';
+import { AgentryError, issuesFromZod, version } from '@agentry/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './app-deps.js';
@@ -72,10 +72,7 @@ export function createApp(deps: AppDeps) {
     defaultHook: (result) => {
       if (!result.success) {
         throw new AgentryError('validation_error', {
-          issues: result.error.issues.map((issue) => ({
-            path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
-            message: issue.message,
-          })),
+          issues: issuesFromZod(result.error.issues),
         });
       }
     },

@@ -78,7 +78,11 @@ export function runCreateToken(config: Config, input: CreateTokenInput) {
   return withDatabase(config, async (handle) => {
     const tenant = await tenantId(handle, input.tenant);
     const user = await findUserByUsername(handle.db, input.username);
-    if (!user) throw new AgentryError('not_found', { message: `No user "${input.username}".` });
+    if (!user)
+      throw new AgentryError('user_not_found', {
+        message: `No user "${input.username}".`,
+        details: { username: input.username },
+      });
     const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
     const { token, record } = await createApiToken(handle.db, {
       tenantId: tenant,

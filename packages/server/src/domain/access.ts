@@ -64,7 +64,7 @@ export function findPackage(
     .executeTakeFirst();
 }
 
-/** The package if the viewer may read it; `not_found` otherwise (missing and hidden look the same). */
+/** The package if the viewer may read it; `package_not_found` otherwise (missing and hidden look the same). */
 export async function requireReadablePackage(
   db: Kysely<Database>,
   tenantId: string,
@@ -75,9 +75,9 @@ export async function requireReadablePackage(
   if (!pkg || !(await canReadPackage(db, pkg, viewer))) {
     // Near names the viewer may see help with typos; hidden artifacts never appear among them.
     const suggestions = await suggestNames(db, tenantId, name, viewer);
-    throw new AgentryError('not_found', {
+    throw new AgentryError('package_not_found', {
       message: `No artifact named "${name.slice(0, 214)}".`,
-      ...(suggestions.length ? { details: { suggestions } } : {}),
+      details: { name, ...(suggestions.length ? { suggestions } : {}) },
     });
   }
   return pkg;
@@ -92,7 +92,10 @@ export async function requireWritablePackage(
 ): Promise<Package> {
   const pkg = await requireReadablePackage(db, tenantId, name, viewer);
   if (!(await canWritePackage(db, pkg, viewer))) {
-    throw new AgentryError('forbidden', { message: `You cannot change "${name}".` });
+    throw new AgentryError('package_write_denied', {
+      message: `You cannot change "${name}".`,
+      details: { name },
+    });
   }
   return pkg;
 }

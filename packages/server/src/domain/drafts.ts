@@ -284,7 +284,7 @@ export async function publishDraft(
   publish: PublishBundle,
 ): Promise<PublishedDraftVersion & { draftId: string }> {
   const draft = await findDraft(deps.db, input.tenantId, input.id);
-  if (!draft) throw new AgentryError('not_found', { message: 'not found' });
+  if (!draft) throw new AgentryError('draft_not_found', { message: 'not found' });
   if (draft.status !== 'pending') throw notPending(draft, 'cannot publish');
   const version = input.version.trim();
   if (!version) throw new AgentryError('bad_request', { message: 'version is required' });
@@ -309,7 +309,7 @@ export async function publishDraft(
   let published: PublishedDraftVersion;
   try {
     const bytes = await readDraftBundle(deps, claimed);
-    if (!bytes) throw new AgentryError('not_found', { message: 'the draft bundle is missing' });
+    if (!bytes) throw new AgentryError('blob_not_found', { message: 'the draft bundle is missing' });
     published = await publish({ bytes, slug, version, tags: claimed.tags, whenToUse: claimed.when_to_use });
   } catch (error) {
     await deps.db

@@ -38,7 +38,9 @@ async function filesOf(
   }
   const bytes = await readBlob(deps.blobs, version.blob_key, deps.config.maxUploadBytes);
   if (!bytes)
-    throw new AgentryError('not_found', { message: 'The tarball of this version is missing from storage.' });
+    throw new AgentryError('blob_not_found', {
+      message: 'The tarball of this version is missing from storage.',
+    });
   const { files } = readArchive(bytes);
   remember(version.id, files);
   return files;
@@ -92,6 +94,9 @@ export async function readArtifactFile(
   const files = await filesOf(deps, version);
   const file = files.get(path.replace(/^\/+/, ''));
   if (!file)
-    throw new AgentryError('not_found', { message: `No file "${path.slice(0, 200)}" in this version.` });
+    throw new AgentryError('file_not_found', {
+      message: `No file "${path.slice(0, 200)}" in this version.`,
+      details: { path: path.slice(0, 200) },
+    });
   return { content: file.content, ...safeContentType(file.path, file.content) };
 }

@@ -19,7 +19,10 @@ export interface LifecycleChange {
 async function versionOf(db: Kysely<Database>, change: LifecycleChange) {
   const row = await findVisibleVersion(db, change.pkg.id, change.version);
   if (!row)
-    throw new AgentryError('not_found', { message: `${change.pkg.name}@${change.version} does not exist.` });
+    throw new AgentryError('version_not_found', {
+      message: `${change.pkg.name}@${change.version} does not exist.`,
+      details: { name: change.pkg.name, version: change.version },
+    });
   return row;
 }
 

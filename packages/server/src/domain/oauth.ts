@@ -84,8 +84,9 @@ export interface NewClient {
 async function assertCanManage(db: Kysely<Database>, org: Org, userId: string) {
   const role = await findOrgRole(db, org.id, userId);
   if (role !== 'owner' && role !== 'admin')
-    throw new AgentryError('forbidden', {
+    throw new AgentryError('org_role_required', {
       message: 'Only owners and admins of the publisher manage its API clients.',
+      details: { org: org.slug, required: 'admin' },
     });
 }
 
@@ -97,7 +98,10 @@ export async function createOauthClient(
   const scopes = parseScopes(input.scopes);
   const beyond = scopes.filter((scope) => !scopeAllows(input.actorScopes, scope));
   if (beyond.length > 0)
-    throw new AgentryError('forbidden', { message: `You cannot grant ${beyond.join(', ')}.` });
+    throw new AgentryError('scope_not_grantable', {
+      message: `You cannot grant ${beyond.join(', ')}.`,
+      details: { scopes: beyond },
+    });
   const secret = `ags_${randomBytes(32).toString('base64url')}`;
   const client = await db
     .insertInto('oauth_clients')
@@ -150,7 +154,10 @@ export async function revokeOauthClient(
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n)
-    throw new AgentryError('not_found', { message: `No active client ${input.clientId}.` });
+    throw new AgentryError('client_not_found', {
+      message: `No active client ${input.clientId}.`,
+      details: { clientId: input.clientId },
+    });
   await recordAudit(db, {
     tenantId: input.tenantId,
     action: 'oauth_client.revoke',

@@ -120,11 +120,12 @@ export function listOrgsOfUser(db: Kysely<Database>, tenantId: string, userId: s
 }
 
 /** Throws forbidden unless the actor may grant or take away `role` (owners for owners, admins for the rest). */
-function assertCanManage(actorRole: OrgRole | undefined, role: OrgRole) {
+function assertCanManage(org: Org, actorRole: OrgRole | undefined, role: OrgRole) {
   if (actorRole === 'owner') return;
   if (actorRole === 'admin' && role !== 'owner') return;
-  throw new AgentryError('forbidden', {
+  throw new AgentryError('org_role_required', {
     message: 'Only org owners and admins manage members; only owners manage owners.',
+    details: { org: org.slug, required: role === 'owner' ? 'owner' : 'admin' },
   });
 }
 
@@ -155,17 +156,23 @@ export async function changeOrgMember(
   return db.transaction().execute(async (trx) => {
     const actorRole = await findOrgRole(trx, change.org.id, change.actorId);
     if (!actorRole)
-      throw new AgentryError('forbidden', { message: 'Only members of the org can change it.' });
+      throw new AgentryError('not_org_member', {
+        message: 'Only members of the org can change it.',
+        details: { org: change.org.slug },
+      });
     const user = await findUserByUsername(trx, change.username);
     const current = user ? await findOrgRole(trx, change.org.id, user.id) : undefined;
     // Users are global but tenants are isolated: someone outside this tenant is unknown here (a current
     // member stays removable), so an org cannot take them in nor reveal that the name exists elsewhere.
     if (!user || (!current && !(await findTenantRole(trx, change.tenantId, user.id))))
-      throw new AgentryError('not_found', { message: `No user "${change.username}".` });
+      throw new AgentryError('user_not_found', {
+        message: `No user "${change.username}".`,
+        details: { username: change.username },
+      });
     const selfLeaving = change.role === undefined && user.id === change.actorId;
     if (!selfLeaving) {
-      assertCanManage(actorRole, change.role ?? current ?? 'member');
-      if (current) assertCanManage(actorRole, current);
+      assertCanManage(change.org, actorRole, change.role ?? current ?? 'member');
+      if (current) assertCanManage(change.org, actorRole, current);
     }
     if (current === 'owner' && change.role !== 'owner' && (await countOwners(trx, change.org.id)) <= 1) {
       throw new AgentryError('conflict', {
@@ -173,7 +180,11 @@ export async function changeOrgMember(
       });
     }
     if (change.role === undefined) {
-      if (!current) throw new AgentryError('not_found', { message: `${change.username} is not a member.` });
+      if (!current)
+        throw new AgentryError('member_not_found', {
+          message: `${change.username} is not a member.`,
+          details: { org: change.org.slug, username: change.username },
+        });
       await trx
         .deleteFrom('org_members')
         .where('org_id', '=', change.org.id)
@@ -214,7 +225,10 @@ export async function updateOrgProfile(
 ): Promise<Org> {
   const role = await findOrgRole(db, input.org.id, input.actorId);
   if (role !== 'owner' && role !== 'admin') {
-    throw new AgentryError('forbidden', { message: 'Only owners and admins change the profile.' });
+    throw new AgentryError('org_role_required', {
+      message: 'Only owners and admins change the profile.',
+      details: { org: input.org.slug, required: 'admin' },
+    });
   }
   const p = input.profile;
   const changes = {

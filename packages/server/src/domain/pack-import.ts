@@ -10,6 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import {
   AgentryError,
+  issuesFromZod,
   type Manifest,
   manifestSchema,
   type PackManifest,
@@ -43,7 +44,11 @@ export interface ImportInput {
 const maxImportFiles = 1000;
 
 function refuse(path: string, message: string): never {
-  throw new AgentryError('validation_error', { message, issues: [{ path: [path], message }] });
+  throw new AgentryError('import_refused', {
+    message,
+    issues: [{ path: [path], message }],
+    details: { field: path },
+  });
 }
 
 /** The same refusal the publish pipeline gives an archive with this entry (see publish-confirm.ts). */
@@ -164,7 +169,8 @@ async function gitCheckout(url: string, tag: string, dir: string, access: CloneA
       String((error as { stderr?: string }).stderr ?? (error as Error).message)
         .split('\n')
         .find((line) => line.trim()) ?? 'git failed';
-    throw new AgentryError('validation_error', {
+    throw new AgentryError('clone_failed', {
+      details: { repoUrl: url, tag },
       message: `Cannot clone ${url} at ${tag}: ${message.replace(/^fatal: /, '').slice(0, 300)}`,
       issues: [{ path: ['repo_url'], message: 'The repository or tag could not be fetched.' }],
     });
@@ -199,7 +205,10 @@ export interface ImportResult {
 
 export async function importPack(deps: PublishDeps, input: ImportInput): Promise<ImportResult> {
   if (!(await findOrgRole(deps.db, input.publisher.id, input.viewer.userId))) {
-    throw new AgentryError('forbidden', { message: 'Only members of the publisher can import its packs.' });
+    throw new AgentryError('not_org_member', {
+      message: 'Only members of the publisher can import its packs.',
+      details: { org: input.publisher.slug },
+    });
   }
   const dir = mkdtempSync(join(tmpdir(), 'agentry-import-'));
   try {
@@ -213,7 +222,10 @@ export async function importPack(deps: PublishDeps, input: ImportInput): Promise
       : files.has('ayaiay.yml')
         ? 'ayaiay.yml'
         : undefined;
-    if (!yamlPath) refuse('repo_url', 'The repository has no ayaiay.yaml at its root.');
+    if (!yamlPath)
+      throw new AgentryError('pack_manifest_missing', {
+        issues: [{ path: ['repo_url'], message: 'The repository has no ayaiay.yaml at its root.' }],
+      });
     let pack: PackManifest;
     try {
       pack = parsePackManifest((files.get(yamlPath) as Buffer).toString('utf8'), (path) =>
@@ -221,9 +233,9 @@ export async function importPack(deps: PublishDeps, input: ImportInput): Promise
       );
     } catch (error) {
       if (error instanceof PackManifestError) {
-        throw new AgentryError('validation_error', {
+        throw new AgentryError('invalid_manifest', {
           message: `${yamlPath} is not valid: ${error.message}`,
-          issues: error.issues.map((issue) => ({ path: [yamlPath, ...issue.path], message: issue.message })),
+          issues: issuesFromZod(error.issues, [yamlPath]),
         });
       }
       throw error;
@@ -249,12 +261,7 @@ export async function importPack(deps: PublishDeps, input: ImportInput): Promise
     };
     const parsed = manifestSchema.safeParse(candidate);
     if (!parsed.success) {
-      throw new AgentryError('validation_error', {
-        issues: parsed.error.issues.map((issue) => ({
-          path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
-          message: issue.message,
-        })),
-      });
+      throw new AgentryError('invalid_manifest', { issues: issuesFromZod(parsed.error.issues) });
     }
     const bytes = await tarball(files, dir);
     const readme = files.get('README.md')?.toString('utf8');

@@ -24,9 +24,12 @@ export interface ReservePackageInput {
 export async function reservePackage(db: Kysely<Database>, input: ReservePackageInput): Promise<Package> {
   const name = parseArtifactName(input.name);
   if (!name)
-    throw new AgentryError('validation_error', { issues: [{ path: ['name'], message: 'Invalid name.' }] });
+    throw new AgentryError('invalid_name', {
+      issues: [{ path: ['name'], message: 'Invalid name.' }],
+      details: { name: input.name },
+    });
   if (input.visibility === 'team' && !name.scope) {
-    throw new AgentryError('validation_error', {
+    throw new AgentryError('team_visibility_needs_org', {
       issues: [{ path: ['visibility'], message: 'Team visibility needs a team: pass "team".' }],
     });
   }

@@ -80,7 +80,10 @@ export async function mintProfileToken(db: Kysely<Database>, input: MintInput) {
     (scope) => !scopeAllows(input.callerScopes, scope) || !scopeAllows(roleScopes, scope),
   );
   if (beyond.length > 0) {
-    throw new AgentryError('forbidden', { message: `you cannot grant ${beyond.join(', ')}` });
+    throw new AgentryError('scope_not_grantable', {
+      message: `you cannot grant ${beyond.join(', ')}`,
+      details: { scopes: beyond },
+    });
   }
   const { token, record } = await createApiToken(db, {
     tenantId: input.tenantId,

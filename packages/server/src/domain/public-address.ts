@@ -86,7 +86,8 @@ export async function resolvePublicHost(
     }
   }
   if (!allowPrivate && (addresses.length === 0 || !addresses.every(isPublicAddress))) {
-    throw new AgentryError('validation_error', {
+    throw new AgentryError('address_not_public', {
+      details: { field, host },
       message: `The host ${host} is not a public address; the server does not fetch from its own network.`,
       issues: [{ path: [field], message: 'The host resolves to a private, loopback or reserved address.' }],
     });

@@ -23,7 +23,7 @@ export interface ConfirmInput {
   tenantId: string;
   viewer: Viewer & { userId: string };
   /** Optional: Tank's CLI confirms by versionId alone (seed 001); when given it must match. */
-  skillId?: string | undefined;
+  packageId?: string | undefined;
   versionId: string;
   integrity: string;
   /** README text for a version whose publish request carried none (Tank's overview allows it here). */
@@ -61,17 +61,22 @@ async function loadForConfirm(
       });
     }
   }
-  if (!version || !pkg || (input.skillId !== undefined && pkg.id !== input.skillId))
-    throw new AgentryError('not_found', { message: 'No such pending upload.' });
+  if (!version || !pkg || (input.packageId !== undefined && pkg.id !== input.packageId))
+    throw new AgentryError('upload_not_found', { details: { versionId: input.versionId } });
   if (version.published_by !== input.viewer.userId && !(await canWritePackage(db, pkg, input.viewer))) {
-    throw new AgentryError('not_found', { message: 'No such pending upload.' });
+    throw new AgentryError('upload_not_found', { details: { versionId: input.versionId } });
   }
   return { pkg, version };
 }
 
-function failConfirm(path: string, message: string): never {
-  throw new AgentryError('validation_error', { message, issues: [{ path: [path], message }] });
+/** A refused confirm: the specific code, with the one field it concerns as the issue. */
+function failConfirm(code: ConfirmRefusal, path: string, message: string, versionId: string): never {
+  const options = { message, issues: [{ path: [path], message }] };
+  if (code === 'upload_missing') throw new AgentryError(code, { ...options, details: { versionId } });
+  throw new AgentryError(code, options);
 }
+
+type ConfirmRefusal = 'upload_missing' | 'integrity_mismatch' | 'archive_unreadable' | 'skill_md_missing';
 
 export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Promise<ConfirmResult> {
   const { pkg, version } = await loadForConfirm(deps.db, input);
@@ -105,10 +110,20 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
     const bytes = await readBlob(deps.blobs, version.blob_key, deps.maxUploadBytes);
     if (!bytes) {
       keepPending = true;
-      failConfirm('integrity', 'Nothing was uploaded yet: PUT the tarball to uploadUrl first.');
+      failConfirm(
+        'upload_missing',
+        'integrity',
+        'Nothing was uploaded yet: PUT the tarball to uploadUrl first.',
+        version.id,
+      );
     }
     if (!integrityEquals(computeIntegrity(bytes), input.integrity)) {
-      failConfirm('integrity', 'The integrity does not match the uploaded bytes.');
+      failConfirm(
+        'integrity_mismatch',
+        'integrity',
+        'The integrity does not match the uploaded bytes.',
+        version.id,
+      );
     }
     const manifest = version.manifest as unknown as Manifest;
     const {
@@ -125,10 +140,20 @@ export async function confirmPublish(deps: PublishDeps, input: ConfirmInput): Pr
     const unsafe = findUnsafeEntries(report.findings);
     if (unsafe.length > 0) throw unsafeArchiveError(unsafe);
     if (report.stages.stage0 === 'failed' && report.files.length === 0) {
-      failConfirm('tarball', report.findings[0]?.message ?? 'The tarball could not be read.');
+      failConfirm(
+        'archive_unreadable',
+        'tarball',
+        report.findings[0]?.message ?? 'The tarball could not be read.',
+        version.id,
+      );
     }
     if (manifest.kind === 'skill' && !hasSkillMd) {
-      failConfirm('files', 'A skill needs SKILL.md at the root of its archive.');
+      failConfirm(
+        'skill_md_missing',
+        'files',
+        'A skill needs SKILL.md at the root of its archive.',
+        version.id,
+      );
     }
     if (report.verdict === 'FAIL' && (await refusesFailingScans(deps.db, input.tenantId))) {
       throw new AgentryError('scan_rejected', {

@@ -27,7 +27,7 @@ export interface InitiateInput {
 }
 
 export interface InitiateResult {
-  skillId: string;
+  packageId: string;
   versionId: string;
   uploadUrl: string;
 }
@@ -44,8 +44,9 @@ export async function assertScopeMembership(
 ) {
   const org = await findOrg(db, tenantId, scope);
   if (!org || !(await findOrgRole(db, org.id, userId))) {
-    throw new AgentryError('forbidden', {
+    throw new AgentryError('not_org_member', {
       message: `Publishing under @${scope} needs membership of that org.`,
+      details: { org: scope },
     });
   }
   return org;
@@ -55,8 +56,9 @@ export async function initiatePublish(deps: PublishDeps, input: InitiateInput): 
   const { manifest, tenantId, viewer } = input;
   const name = parseArtifactName(manifest.name);
   if (!name)
-    throw new AgentryError('validation_error', {
-      issues: [{ path: ['manifest', 'name'], message: 'Invalid name.' }],
+    throw new AgentryError('invalid_name', {
+      issues: [{ path: ['name'], message: 'Invalid name.' }],
+      details: { name: manifest.name },
     });
   const org = name.scope
     ? await assertScopeMembership(deps.db, tenantId, name.scope, viewer.userId)
@@ -139,7 +141,7 @@ export async function initiatePublish(deps: PublishDeps, input: InitiateInput): 
       maxBytes: deps.maxUploadBytes,
       contentType: 'application/gzip',
     });
-    return { skillId: reserved.packageId, versionId: reserved.versionId, uploadUrl };
+    return { packageId: reserved.packageId, versionId: reserved.versionId, uploadUrl };
   } catch (error) {
     // Two publishes of one new name can both miss the package row; the loser sees the unique index.
     if (isUniqueViolation(error)) throw new AgentryError('version_exists');
@@ -176,11 +178,11 @@ function assertNoEscalation(versions: Version[], manifest: Manifest) {
   );
   if (!escalation) return;
   const list = escalation.added.map((change) => `${change.kind} ${change.value}`).join(', ');
-  throw new AgentryError('validation_error', {
+  throw new AgentryError('permission_escalation', {
     message: `Permission escalation: ${list} needs a ${escalation.required} version bump after ${previousVersion}.`,
     issues: [
       {
-        path: ['manifest', 'permissions'],
+        path: ['permissions'],
         message: `A ${escalation.bump} bump cannot add ${list}; publish a ${escalation.required} version.`,
       },
     ],

@@ -45,10 +45,10 @@ export async function publishArchive(
   const result = await confirmPublish(deps, {
     tenantId: input.tenantId,
     viewer: input.viewer,
-    skillId: reserved.skillId,
+    packageId: reserved.packageId,
     versionId: reserved.versionId,
     integrity: computeIntegrity(input.bytes),
     readme: input.readme,
   });
-  return { ...result, packageId: reserved.skillId, versionId: reserved.versionId };
+  return { ...result, packageId: reserved.packageId, versionId: reserved.versionId };
 }

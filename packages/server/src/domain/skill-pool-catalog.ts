@@ -164,7 +164,8 @@ export async function requireSkill(
   const row = name
     ? await catalogRows(db, tenantId, kind, viewer).where('p.name', '=', name).executeTakeFirst()
     : undefined;
-  if (!row) throw new AgentryError('not_found', { message: 'not found' });
+  if (!row)
+    throw new AgentryError('package_not_found', { message: 'not found', details: { name: name ?? slug } });
   const [pkg, version] = await Promise.all([
     db.selectFrom('packages').selectAll().where('id', '=', row.package_id).executeTakeFirstOrThrow(),
     db.selectFrom('versions').selectAll().where('id', '=', row.version_id).executeTakeFirstOrThrow(),
@@ -175,7 +176,7 @@ export async function requireSkill(
 /** The stored bundle of a version (the bytes every surface serves). */
 export async function readBundle(blobs: BlobStore, version: Version, maxBytes: number): Promise<Buffer> {
   const bytes = await readBlob(blobs, version.blob_key, maxBytes);
-  if (!bytes) throw new AgentryError('not_found', { message: 'not found' });
+  if (!bytes) throw new AgentryError('blob_not_found', { message: 'not found' });
   return bytes;
 }
 

@@ -10,7 +10,7 @@ export function semverParts(version: string) {
   const parsed = semver.parse(version);
   if (!parsed)
     throw new AgentryError('validation_error', {
-      issues: [{ path: ['manifest', 'version'], message: 'Invalid semver string.' }],
+      issues: [{ path: ['version'], message: 'Invalid semver string.' }],
     });
   return {
     major: parsed.major,

@@ -116,7 +116,10 @@ export function requirePrincipal(c: Context<AppEnv>): Principal {
 export function requireScope(c: Context<AppEnv>, scope: TokenScope): Principal {
   const principal = requirePrincipal(c);
   if (!scopeAllows(principal.scopes, scope)) {
-    throw new AgentryError('forbidden', { message: `This token lacks the ${scope} scope.` });
+    throw new AgentryError('token_lacks_scope', {
+      message: `This token lacks the ${scope} scope.`,
+      details: { scope },
+    });
   }
   return principal;
 }

@@ -7,6 +7,16 @@ import { renderErrorPage } from '../web/error-page.js';
 import type { AppEnv } from './context.js';
 import { clientDialectOf, renderError, surfaceOf } from './surfaces.js';
 
+/** The catalogue codes a bare HTTP status from hono maps onto (none carries details). */
+type HttpStatusCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type';
+
 /** Maps whatever was thrown onto the catalogue; anything unknown is a 500 that gets logged. */
 export function toAgentryError(error: unknown, c: Context<AppEnv>): AgentryError {
   if (error instanceof AgentryError) return error;
@@ -14,7 +24,7 @@ export function toAgentryError(error: unknown, c: Context<AppEnv>): AgentryError
     if (error.status === 400 && (c.req.header('content-type') ?? '').includes('json')) {
       return new AgentryError('invalid_json');
     }
-    const byStatus: Record<number, ConstructorParameters<typeof AgentryError>[0]> = {
+    const byStatus: Record<number, HttpStatusCode> = {
       400: 'bad_request',
       401: 'unauthorized',
       403: 'forbidden',
@@ -49,6 +59,8 @@ export function respondWithError(c: Context<AppEnv>, thrown: unknown): Response 
     c.get('log')?.error({ err: thrown }, 'request failed');
   }
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+  // The specific catalogue code; the envelope carries the general one each surface documents.
+  c.header('X-Agentry-Error-Code', error.code);
   // Answered before the body was read (a 413 on Content-Length, a full scan queue, a refused caller): on a
   // kept-alive connection the unread bytes would be parsed as the next request, so the connection closes.
   if (hasUnreadBody(c, error)) c.header('Connection', 'close');

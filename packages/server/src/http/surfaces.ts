@@ -2,7 +2,13 @@
  * Each documented API renders errors in its own envelope. The surface of a request is decided by its
  * path once, here; later surfaces (AI Toolkit, ayaiay) add an entry to `surfaces`.
  */
-import { type AgentryError, type ErrorCode, errorCatalogue } from '@agentry/core';
+import {
+  type AgentryError,
+  codeLineage,
+  type ErrorCode,
+  errorCatalogue,
+  publicDetailsOf,
+} from '@agentry/core';
 
 export type Surface = 'tank' | 'ai-toolkit' | 'ayaiay' | 'skill-pool' | 'web';
 
@@ -61,6 +67,48 @@ export function surfaceOf(path: string): Surface {
 }
 
 /**
+ * The specific codes a surface documents beyond the general ones (ayaiay's document names these three; the
+ * API-client pages have always answered `publisher_not_found`). Any other specific code is rendered as its nearest general
+ * ancestor, so splitting a code never changes what a documented client receives.
+ */
+const documentedSpecific: Record<Surface, ReadonlySet<ErrorCode>> = {
+  tank: new Set(),
+  'ai-toolkit': new Set(),
+  'skill-pool': new Set(),
+  ayaiay: new Set(['pack_not_found', 'version_not_found', 'publisher_not_found']),
+  web: new Set(['publisher_not_found']),
+};
+
+/** What a surface may say about an error: its code as that surface knows it, and only public details. */
+interface WireError {
+  code: ErrorCode;
+  status: number;
+  message: string;
+  issues: AgentryError['issues'];
+  details: Record<string, unknown> | undefined;
+  headers: AgentryError['headers'];
+}
+
+/** The code `surface` renders for `code`: the code itself if documented there, else its general ancestor. */
+export function surfaceCodeOf(surface: Surface, code: ErrorCode): ErrorCode {
+  const lineage = codeLineage(code);
+  return lineage.find((at) => documentedSpecific[surface].has(at)) ?? (lineage.at(-1) as ErrorCode);
+}
+
+function wireErrorOf(surface: Surface, error: AgentryError): WireError {
+  const code = surfaceCodeOf(surface, error.code);
+  return {
+    code,
+    status: error.status,
+    // 5xx messages are generic: internals never reach a client.
+    message: error.status >= 500 ? errorCatalogue[code].message : error.message,
+    issues: error.issues,
+    details: publicDetailsOf(error),
+    headers: error.headers,
+  };
+}
+
+/**
  * skill-pool's codes: the seven its document lists plus the ones its server also sends (`conflict`,
  * `payload_too_large`, `rate_limit_exceeded`). Our other codes map onto the nearest by status, and field
  * validation is its 400 `bad_request` with the first problem in the message (the envelope has no issues).
@@ -77,7 +125,7 @@ const skillPoolCodes = new Set<string>([
   'payload_too_large',
 ]);
 
-function skillPoolCode(error: AgentryError): string {
+function skillPoolCode(error: WireError): string {
   if (skillPoolCodes.has(error.code)) return error.code;
   if (error.code === 'rate_limited') return 'rate_limit_exceeded';
   const byStatus: Record<number, string> = {
@@ -94,11 +142,11 @@ function skillPoolCode(error: AgentryError): string {
   return byStatus[error.status] ?? error.code;
 }
 
-function skillPoolStatus(error: AgentryError): number {
+function skillPoolStatus(error: WireError): number {
   return error.status === 422 ? 400 : error.status;
 }
 
-function skillPoolMessage(error: AgentryError, message: string): string {
+function skillPoolMessage(error: WireError, message: string): string {
   const issue = error.issues?.[0];
   if (!issue) return message;
   const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
@@ -113,21 +161,21 @@ const ayaiayRenamed: Partial<Record<ErrorCode, string>> = {
   invalid_json: 'BAD_REQUEST',
 };
 
-function ayaiayCode(error: AgentryError): string {
+function ayaiayCode(error: WireError): string {
   return ayaiayRenamed[error.code] ?? error.code.toUpperCase();
 }
 
-function ayaiayStatus(error: AgentryError): number {
+function ayaiayStatus(error: WireError): number {
   return error.code === 'validation_error' ? 400 : error.status;
 }
 
 export function renderError(
   surface: Surface,
-  error: AgentryError,
+  thrown: AgentryError,
   dialect: ClientDialect = { ayaiayCli: false, aitkCli: false },
 ): RenderedError {
-  // 5xx messages are generic: internals never reach a client.
-  const message = error.status >= 500 ? errorCatalogue[error.code].message : error.message;
+  const error = wireErrorOf(surface, thrown);
+  const { message } = error;
   switch (surface) {
     case 'tank':
       return {

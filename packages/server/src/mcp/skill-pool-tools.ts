@@ -159,7 +159,7 @@ async function findOrExplain(call: ToolCall, slug: string, kind: SkillPoolKind) 
   try {
     return await requireSkill(call.deps.db, call.tenant.id, slug, kind, call.viewer);
   } catch (error) {
-    if (error instanceof AgentryError && error.code === 'not_found') {
+    if (error instanceof AgentryError && error.status === 404) {
       return {
         content: [text(`no published ${kind} \`${slug}\` in tenant \`${call.tenant.slug}\``)],
         isError: true,

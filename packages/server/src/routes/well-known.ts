@@ -34,7 +34,11 @@ export function wellKnownRoutes(deps: AppDeps) {
   app.get('/.well-known/agent-skills/:archive{[a-z0-9-]+(?:@[0-9A-Za-z.+-]+)?\\.tar\\.gz}', async (c) => {
     const [name = '', version] = c.req.param('archive').slice(0, -'.tar.gz'.length).split('@');
     const archive = await readSkillArchive(deps, c.get('tenant').id, name, version);
-    if (!archive) throw new AgentryError('not_found', { message: `No skill archive "${name}".` });
+    if (!archive)
+      throw new AgentryError('package_not_found', {
+        message: `No skill archive "${name}".`,
+        details: { name },
+      });
     c.header('Content-Type', 'application/gzip');
     c.header('ETag', `"sha256-${archive.sha256}"`);
     c.header('Cache-Control', version ? 'public, max-age=31536000, immutable' : indexCacheControl);
@@ -46,7 +50,7 @@ export function wellKnownRoutes(deps: AppDeps) {
     const [skill] = await listDiscoverableSkills(deps.db, c.get('tenant').id, name);
     // Only the files the index lists: nothing else of the version is reachable through discovery.
     if (!skill?.files.some((f) => f.path === path))
-      throw new AgentryError('not_found', { message: 'No such skill file.' });
+      throw new AgentryError('file_not_found', { message: 'No such skill file.', details: { path } });
     const version = await deps.db
       .selectFrom('versions')
       .selectAll()

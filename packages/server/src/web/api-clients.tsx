@@ -28,7 +28,7 @@ export function apiClientPages(deps: AppDeps) {
     if (!principal)
       return { redirect: c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303) } as const;
     const org = await findOrgById(deps.db, c.get('tenant').id, c.req.param('id') ?? '');
-    if (!org) throw new AgentryError('publisher_not_found');
+    if (!org) throw new AgentryError('publisher_not_found', { details: { id: c.req.param('id') ?? '' } });
     return { principal, org } as const;
   };
 

@@ -256,8 +256,8 @@ export function dashboardOrgPages(deps: AppDeps) {
       });
     } catch (error) {
       if (!(error instanceof AgentryError) || error.status >= 500) throw error;
-      const field = error.code === 'not_found' ? 'username' : 'form';
-      const status = error.code === 'not_found' ? 404 : error.code === 'conflict' ? 409 : 422;
+      const field = error.status === 404 ? 'username' : 'form';
+      const status = error.status === 404 ? 404 : error.code === 'conflict' ? 409 : 422;
       return orgPage(
         c,
         signed.principal,

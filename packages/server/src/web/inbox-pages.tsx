@@ -75,8 +75,9 @@ export function createTeamKit(deps: AppDeps) {
       const tenantId = c.get('tenant').id;
       const role = await findTenantRole(deps.db, tenantId, signed.principal.user.id);
       if (!role || !tenantRoleAtLeast(role, minimum)) {
-        throw new AgentryError('forbidden', {
+        throw new AgentryError('tenant_role_required', {
           message: `This page needs the ${minimum} role in this tenant.`,
+          details: { required: minimum },
         });
       }
       const pending = tenantRoleAtLeast(role, 'curator') ? await countPendingDrafts(deps.db, tenantId) : 0;

@@ -372,7 +372,7 @@ describe('ayaiay import from git', () => {
     const link = await importing(`file://${linked}`, 'v1.1.0');
     // A link is an unsafe entry, refused like one in an uploaded archive (issue 15 item 1).
     expect([link.status, link.body.error?.code]).toEqual([422, 'UNSAFE_ARCHIVE']);
-    expect(link.body.error?.message).toContain('link');
+    expect(link.body.error?.details).toMatchObject({ reason: 'archive_link' });
     const invalid = gitRepo('invalid', {
       'ayaiay.yaml': 'name: Bad_Name\nagents:\n  - name: a\n  - name: a\n',
     });
@@ -391,8 +391,10 @@ describe('ayaiay import from git', () => {
     });
     expect((await importing(`file://${leaving}`, 'v1.0.0')).body.error?.code).toBe('BAD_REQUEST');
     const none = gitRepo('none', { 'README.md': 'no manifest' });
-    expect((await importing(`file://${none}`, 'v1.0.0')).body.error?.message).toContain('ayaiay.yaml');
-    expect((await importing(`file://${none}`, 'v9.9.9')).body.error?.message).toContain('Cannot clone');
+    const reason = async (repo: string, tag: string) =>
+      (await importing(repo, tag)).headers.get('x-agentry-error-code');
+    expect(await reason(`file://${none}`, 'v1.0.0')).toBe('pack_manifest_missing');
+    expect(await reason(`file://${none}`, 'v9.9.9')).toBe('clone_failed');
     expect((await importing('ssh://git@example.com/x.git', 'v1.0.0')).status).toBe(400);
     expect((await importing(`file://${none}`, '--upload-pack=evil')).status).toBe(400);
     const foreign = await call('POST', '/api/v1/packs/import', bob.token, {

@@ -176,7 +176,7 @@ export function aitkArtifactRoutes(deps: AppDeps) {
     // aitk names the owner as `scope`: the caller's username (their own name) or a team's slug.
     const team = body.team ?? (body.scope && body.scope !== principal.user.username ? body.scope : undefined);
     if (team && !(await findOrg(deps.db, tenantId, team))) {
-      throw new AgentryError('not_found', { message: `No team ${team}.` });
+      throw new AgentryError('org_not_found', { message: `No team ${team}.`, details: { org: team } });
     }
     const pkg = await reservePackage(deps.db, {
       tenantId,

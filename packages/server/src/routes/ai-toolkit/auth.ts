@@ -62,13 +62,16 @@ export function aitkAuthRoutes(deps: AppDeps) {
   app.openapi(cliToken, async (c) => {
     const principal = requirePrincipal(c);
     if (principal.via !== 'session') {
-      throw new AgentryError('forbidden', {
+      throw new AgentryError('session_required', {
         message: 'CLI tokens are created from a web session (Authorization: Bearer <session JWT>).',
       });
     }
     const scopes = principal.scopes.filter((scope) => scope === 'skills:read' || scope === 'skills:publish');
     if (scopes.length === 0)
-      throw new AgentryError('forbidden', { message: 'Your role in this tenant grants no API access.' });
+      throw new AgentryError('tenant_role_required', {
+        message: 'Your role in this tenant grants no API access.',
+        details: { required: 'viewer' },
+      });
     const { token, record } = await createApiToken(deps.db, {
       tenantId: c.get('tenant').id,
       userId: principal.user.id,

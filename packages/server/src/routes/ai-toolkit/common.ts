@@ -175,7 +175,11 @@ export async function resolveArtifact(
     )
     .execute();
   const row = rows.find((r) => r.name.startsWith('@')) ?? rows[0];
-  if (!row) throw new AgentryError('not_found', { message: `No artifact ${scope}/${name}.` });
+  if (!row)
+    throw new AgentryError('package_not_found', {
+      message: `No artifact ${scope}/${name}.`,
+      details: { name: `${scope}/${name}` },
+    });
   const { username, ...pkg } = row;
   const published = await db
     .selectFrom('versions')
@@ -184,6 +188,10 @@ export async function resolveArtifact(
     .where('status', 'in', ['published', 'yanked'])
     .executeTakeFirst();
   const visible = published ? await canReadPackage(db, pkg, viewer) : await canWritePackage(db, pkg, viewer);
-  if (!visible) throw new AgentryError('not_found', { message: `No artifact ${scope}/${name}.` });
+  if (!visible)
+    throw new AgentryError('package_not_found', {
+      message: `No artifact ${scope}/${name}.`,
+      details: { name: `${scope}/${name}` },
+    });
   return { pkg, publisher: username, published: !!published };
 }

@@ -182,7 +182,8 @@ export function aitkTeamRoutes(deps: AppDeps) {
   };
   const teamOr404 = async (tenantId: string, slug: string) => {
     const org = await findOrg(deps.db, tenantId, slug);
-    if (!org) throw new AgentryError('not_found', { message: `No team ${slug}.` });
+    if (!org)
+      throw new AgentryError('org_not_found', { message: `No team ${slug}.`, details: { org: slug } });
     return org;
   };
 
@@ -259,7 +260,7 @@ export function aitkTeamRoutes(deps: AppDeps) {
     const { username, role } = c.req.valid('json');
     await changeOrgMember(deps.db, { tenantId, org, actorId: principal.user.id, username, role });
     const member = (await members(org.id)).find((m) => m.username === username);
-    if (!member) throw new AgentryError('not_found');
+    if (!member) throw new AgentryError('member_not_found', { details: { org: org.slug, username } });
     return c.json({ data: member }, 201);
   });
 

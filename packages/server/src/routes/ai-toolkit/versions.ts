@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentryError, type Manifest, manifestSchema, readArchive } from '@agentry/core';
+import { AgentryError, issuesFromZod, type Manifest, manifestSchema, readArchive } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import semver from 'semver';
 import type { AppDeps } from '../../app-deps.js';
@@ -122,7 +122,10 @@ export function aitkVersionRoutes(deps: AppDeps) {
     const found = await resolveArtifact(deps.db, tenantId, scope, name, viewer);
     // The caller already sees this artifact, so refusing with 403 reveals nothing (unlike a publish by name).
     if (!(await canWritePackage(deps.db, found.pkg, viewer))) {
-      throw new AgentryError('forbidden', { message: `You cannot publish versions of ${scope}/${name}.` });
+      throw new AgentryError('package_write_denied', {
+        message: `You cannot publish versions of ${scope}/${name}.`,
+        details: { name: found.pkg.name },
+      });
     }
     if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
       throw new AgentryError('unsupported_media_type', {
@@ -177,12 +180,7 @@ export function aitkVersionRoutes(deps: AppDeps) {
     };
     const parsed = manifestSchema.safeParse(candidate);
     if (!parsed.success) {
-      throw new AgentryError('validation_error', {
-        issues: parsed.error.issues.map((issue) => ({
-          path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
-          message: issue.message,
-        })),
-      });
+      throw new AgentryError('invalid_manifest', { issues: issuesFromZod(parsed.error.issues) });
     }
     const result = await publishArchive(publishDeps, {
       tenantId,
@@ -259,7 +257,10 @@ export function aitkVersionRoutes(deps: AppDeps) {
       return row && { tag: pkg.id, value: { pkg, row } };
     });
     if (!found || !(await canReadPackage(deps.db, found.pkg, viewer))) {
-      throw new AgentryError('not_found', { message: `${scope}/${name} has no version ${version}.` });
+      throw new AgentryError('version_not_found', {
+        message: `${scope}/${name} has no version ${version}.`,
+        details: { name: found?.pkg.name ?? `${scope}/${name}`, version },
+      });
     }
     const { pkg, row } = found;
     return serveTarball(c, deps, {

@@ -140,7 +140,10 @@ export function ayaiayOauthRoutes(deps: AppDeps) {
   const publisherOr404 = async (c: Context<AppEnv>, id: string) => {
     const org = await findOrgById(deps.db, c.get('tenant').id, id);
     if (!org)
-      throw new AgentryError('publisher_not_found', { message: `Publisher with ID '${id}' not found` });
+      throw new AgentryError('publisher_not_found', {
+        message: `Publisher with ID '${id}' not found`,
+        details: { id },
+      });
     return org;
   };
 

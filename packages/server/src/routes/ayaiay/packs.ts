@@ -199,7 +199,10 @@ export function ayaiayPackRoutes(deps: AppDeps) {
       ? await deps.db.selectFrom('packages').selectAll().where('id', '=', row.id).executeTakeFirst()
       : undefined;
     if (!row || !pkg || !row.latest_version || !(await canReadPackage(deps.db, pkg, viewerOf(c)))) {
-      throw new AgentryError('pack_not_found', { message: `Pack with ID '${id.slice(0, 64)}' not found` });
+      throw new AgentryError('pack_not_found', {
+        message: `Pack with ID '${id.slice(0, 64)}' not found`,
+        details: { id: id.slice(0, 64) },
+      });
     }
     return { row, pkg };
   };
@@ -320,6 +323,7 @@ export function ayaiayPackRoutes(deps: AppDeps) {
       if (!found)
         throw new AgentryError('version_not_found', {
           message: `Pack ${row.name} has no version ${version}`,
+          details: { name: row.name, version },
         });
       const contents = await packContents(
         { db: deps.db, blobs: deps.blobs, maxUploadBytes: deps.config.maxUploadBytes },
@@ -357,6 +361,7 @@ export function ayaiayPackRoutes(deps: AppDeps) {
     if (!publisher)
       throw new AgentryError('publisher_not_found', {
         message: `Publisher with ID '${body.publisher_id}' not found`,
+        details: { id: body.publisher_id },
       });
     const result = await importPack(publishDepsOf(deps), {
       tenantId: tenantOf(c),

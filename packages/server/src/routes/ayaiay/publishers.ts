@@ -116,7 +116,10 @@ export function ayaiayPublisherRoutes(deps: AppDeps) {
     const id = c.req.valid('param').publisher_id;
     const org = await findOrgById(deps.db, tenantId, id);
     if (!org)
-      throw new AgentryError('publisher_not_found', { message: `Publisher with ID '${id}' not found` });
+      throw new AgentryError('publisher_not_found', {
+        message: `Publisher with ID '${id}' not found`,
+        details: { id },
+      });
     const body = c.req.valid('json');
     const updated = await updateOrgProfile(deps.db, {
       tenantId,

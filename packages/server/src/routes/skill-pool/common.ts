@@ -81,7 +81,10 @@ export async function requireTenantRole(
   const principal = requirePrincipal(c);
   const role = await findTenantRole(db, c.get('tenant').id, principal.user.id);
   if (!role || !tenantRoleAtLeast(role, minimum)) {
-    throw new AgentryError('forbidden', { message: `This needs the ${minimum} role in this tenant.` });
+    throw new AgentryError('tenant_role_required', {
+      message: `This needs the ${minimum} role in this tenant.`,
+      details: { required: minimum },
+    });
   }
   return { principal, role };
 }

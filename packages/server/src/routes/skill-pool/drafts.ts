@@ -109,7 +109,7 @@ const routes = {
 const filters: readonly DraftFilter[] = ['pending', 'published', 'discarded', 'all'];
 
 function notFound(): AgentryError {
-  return new AgentryError('not_found', { message: 'not found' });
+  return new AgentryError('draft_not_found', { message: 'not found' });
 }
 
 /** skill-pool answers a malformed draft id with 400, an unknown one with 404. */

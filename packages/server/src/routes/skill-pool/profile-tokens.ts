@@ -103,7 +103,7 @@ export function profileTokenRoutes(deps: AppDeps) {
       tokenId: c.req.valid('param').id,
       actorTokenId: principal.tokenId ?? null,
     });
-    if (!found) throw new AgentryError('not_found');
+    if (!found) throw new AgentryError('token_not_found', { details: { id: c.req.valid('param').id } });
     return c.body(null, 204);
   });
 

@@ -137,7 +137,7 @@ const routes = {
 };
 
 function notFound(): AgentryError {
-  return new AgentryError('not_found', { message: 'not found' });
+  return new AgentryError('project_not_found', { message: 'not found' });
 }
 
 export function projectRoutes(deps: AppDeps) {

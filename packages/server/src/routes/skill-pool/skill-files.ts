@@ -90,7 +90,7 @@ export function skillFileRoutes(deps: AppDeps) {
       return c.redirect(url, 307);
     }
     const body = await deps.blobs.get(found.version.blob_key);
-    if (!body) throw new AgentryError('not_found', { message: 'not found' });
+    if (!body) throw new AgentryError('blob_not_found', { message: 'not found' });
     c.header('Content-Type', 'application/gzip');
     c.header('Content-Disposition', `attachment; filename="${filename}"`);
     if (found.version.size_bytes !== null) c.header('Content-Length', String(found.version.size_bytes));
@@ -103,7 +103,11 @@ export function skillFileRoutes(deps: AppDeps) {
     const kind = parseKind(c.req.valid('query').kind);
     const found = await requireSkill(deps.db, tenantId, c.req.valid('param').slug, kind, viewerOf(c));
     const text = skillMdOf(await readBundle(deps.blobs, found.version, deps.config.maxUploadBytes));
-    if (text === undefined) throw new AgentryError('not_found', { message: 'the bundle has no SKILL.md' });
+    if (text === undefined)
+      throw new AgentryError('file_not_found', {
+        message: 'the bundle has no SKILL.md',
+        details: { path: 'SKILL.md' },
+      });
     await bestEffort(c, 'view event', () =>
       recordUsage(deps, {
         tenantId,

@@ -116,7 +116,11 @@ export function tankOrgRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   const orgOr404 = async (tenantId: string, slug: string) => {
     const org = await findOrg(deps.db, tenantId, slug);
-    if (!org) throw new AgentryError('not_found', { message: `No org "${slug.slice(0, 64)}".` });
+    if (!org)
+      throw new AgentryError('org_not_found', {
+        message: `No org "${slug.slice(0, 64)}".`,
+        details: { org: slug.slice(0, 64) },
+      });
     return org;
   };
 
@@ -192,10 +196,16 @@ export function tankOrgRoutes(deps: AppDeps) {
     const org = await orgOr404(tenantId, slug);
     // Outsiders get 403 whoever they name; checking the target first would tell them who is a member.
     if (!(await findOrgRole(deps.db, org.id, principal.user.id)))
-      throw new AgentryError('forbidden', { message: 'Only members of the org can change it.' });
+      throw new AgentryError('not_org_member', {
+        message: 'Only members of the org can change it.',
+        details: { org: org.slug },
+      });
     const members = await listOrgMembers(deps.db, org.id);
     if (!members.some((m) => m.username === username))
-      throw new AgentryError('not_found', { message: `${username} is not a member.` });
+      throw new AgentryError('member_not_found', {
+        message: `${username} is not a member.`,
+        details: { org: org.slug, username },
+      });
     const { role } = c.req.valid('json');
     await changeOrgMember(deps.db, { tenantId, org, actorId: principal.user.id, username, role });
     return c.json({ username, role }, 200);

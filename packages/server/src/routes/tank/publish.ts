@@ -1,5 +1,5 @@
 /** Tank's two-phase publish: `POST /api/v1/skills` reserves a version, `POST /api/v1/skills/confirm` publishes it. */
-import { manifestSchema } from '@agentry/core';
+import { AgentryError, manifestSchema, withIssuePrefix } from '@agentry/core';
 import { TankPublishConfirmed, TankPublishStarted } from '@agentry/core/api';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
@@ -79,8 +79,14 @@ export function tankPublishRoutes(deps: AppDeps) {
       viewer: { userId: principal.user.id, scopes: principal.scopes },
       manifest: body.manifest,
       readme: body.readme,
+    }).catch((error: unknown) => {
+      // The domain names manifest fields; Tank's body nests them under `manifest`.
+      throw error instanceof AgentryError ? withIssuePrefix(error, ['manifest']) : error;
     });
-    return c.json(result, 201);
+    return c.json(
+      { uploadUrl: result.uploadUrl, skillId: result.packageId, versionId: result.versionId },
+      201,
+    );
   });
 
   app.use('/api/v1/skills/confirm', tolerateWrappedLines());
@@ -90,7 +96,7 @@ export function tankPublishRoutes(deps: AppDeps) {
     const result = await confirmPublish(publishDeps, {
       tenantId: c.get('tenant').id,
       viewer: { userId: principal.user.id, scopes: principal.scopes },
-      skillId: body.skillId,
+      packageId: body.skillId,
       versionId: body.versionId,
       integrity: body.integrity,
       // Tank's CLI sends "" when it found no README: fall back to the archive's own.

@@ -124,7 +124,11 @@ export function tankSkillRoutes(deps: AppDeps) {
     const expiresAt = downloadUrlExpiry();
     const answer = await render(`version:${pkg.id}:${version}:${expiresAt}`, pkg, async () => {
       const row = await findVisibleVersion(deps.db, pkg.id, version);
-      if (!row) throw new AgentryError('not_found', { message: `${name}@${version} does not exist.` });
+      if (!row)
+        throw new AgentryError('version_not_found', {
+          message: `${name}@${version} does not exist.`,
+          details: { name, version },
+        });
       const [findings, downloads] = await Promise.all([
         listFindings(deps.db, row.id),
         countRecentDownloads(deps.db, { versionId: row.id }),
@@ -172,7 +176,7 @@ export function tankSkillRoutes(deps: AppDeps) {
     const { name, version, path } = c.req.param();
     const pkg = await readable(c, name);
     const row = await findVisibleVersion(deps.db, pkg.id, version);
-    if (!row) throw new AgentryError('not_found');
+    if (!row) throw new AgentryError('version_not_found', { details: { name, version } });
     const file = await readArtifactFile(deps, row, path);
     c.header('Content-Type', file.contentType);
     c.header('Content-Length', String(file.content.length));

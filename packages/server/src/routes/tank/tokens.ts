@@ -89,7 +89,10 @@ export function tankTokenRoutes(deps: AppDeps) {
     // A token can only mint tokens with powers it has itself.
     const missing = body.scopes.filter((scope) => !principal.scopes.includes(scope));
     if (missing.length > 0) {
-      throw new AgentryError('forbidden', { message: `You cannot grant ${missing.join(', ')}.` });
+      throw new AgentryError('scope_not_grantable', {
+        message: `You cannot grant ${missing.join(', ')}.`,
+        details: { scopes: missing },
+      });
     }
     const tenantId = c.get('tenant').id;
     const { token, record } = await createApiToken(deps.db, {
@@ -123,7 +126,7 @@ export function tankTokenRoutes(deps: AppDeps) {
     const { id } = c.req.valid('param');
     const tenantId = c.get('tenant').id;
     if (!(await revokeApiToken(deps.db, tenantId, principal.user.id, id)))
-      throw new AgentryError('not_found');
+      throw new AgentryError('token_not_found', { details: { id } });
     await recordAudit(deps.db, {
       tenantId,
       action: 'token.revoke',

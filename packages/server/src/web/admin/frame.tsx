@@ -63,8 +63,9 @@ export function createAdminKit(deps: AppDeps): AdminKit {
       const tenant = c.get('tenant');
       const role = await findTenantRole(deps.db, tenant.id, signed.principal.user.id);
       if (!role || !tenantRoleAtLeast(role, 'admin')) {
-        throw new AgentryError('forbidden', {
+        throw new AgentryError('tenant_role_required', {
           message: 'The admin pages need the admin role in this tenant.',
+          details: { required: 'admin' },
         });
       }
       const csrf = kit.csrf(c);
