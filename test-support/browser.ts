@@ -70,3 +70,23 @@ export class TestBrowser {
     return /class="who">([^<]+)</.exec(html)?.[1];
   }
 }
+
+/**
+ * Browsers for one test file's app: each comes from its own client address in `10.<subnet>.x.y`, so the
+ * per-address log-in limits of one test never meet another's; `signedIn` logs a user in and fails
+ * unless the log-in redirects.
+ */
+export function testBrowsers(send: Send, subnet: number, password: string) {
+  let opened = 0;
+  const open = () => {
+    opened += 1;
+    return new TestBrowser(send, { 'x-test-client-ip': `10.${subnet}.${opened >> 8}.${opened & 255}` });
+  };
+  const signedIn = async (user: { username: string }) => {
+    const browser = open();
+    const res = await browser.logIn(user.username, password);
+    if (res.status !== 303) throw new Error(`log-in of ${user.username} answered ${res.status}, not 303`);
+    return browser;
+  };
+  return { open, signedIn };
+}

@@ -4,29 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestUser, type TestApp, type TestUser } from '../../../../test-support/app.js';
-import { TestBrowser } from '../../../../test-support/browser.js';
+import { testBrowsers } from '../../../../test-support/browser.js';
 import { publishVersion } from '../../../../test-support/tarball.js';
 
 let t: TestApp;
 let alice: TestUser;
 let bob: TestUser;
 const password = 'correct horse battery';
-let counter = 0;
 
-class Browser extends TestBrowser {
-  constructor() {
-    counter += 1;
-    super((path, init) => t.request(path, init), {
-      'x-test-client-ip': `10.8.${counter >> 8}.${counter & 255}`,
-    });
-  }
-}
-
-async function signedIn(user: TestUser) {
-  const browser = new Browser();
-  expect((await browser.logIn(user.username, password)).status).toBe(303);
-  return browser;
-}
+const { open: newBrowser, signedIn } = testBrowsers((path, init) => t.request(path, init), 8, password);
 
 const manage = '/dashboard/artifacts/manage-me';
 
@@ -64,7 +50,7 @@ describe('the artifact dashboard page', () => {
       'data-testid="manage-link"',
     );
     expect((await other.fetch(manage)).status).toBe(403);
-    expect((await new Browser().fetch(manage)).headers.get('location')).toMatch(/^\/login\?next=/);
+    expect((await newBrowser().fetch(manage)).headers.get('location')).toMatch(/^\/login\?next=/);
   });
 
   it('yanks after confirmation only, with the reason, and restores', async () => {
@@ -124,7 +110,7 @@ describe('the artifact dashboard page', () => {
     expect((await state()).visibility).toBe('public');
     await browser.submit(manage, { action: 'visibility', visibility: 'private', confirm: 'yes' });
     expect((await state()).visibility).toBe('private');
-    expect((await new Browser().fetch('/artifacts/manage-me')).status).toBe(404);
+    expect((await newBrowser().fetch('/artifacts/manage-me')).status).toBe(404);
     await browser.submit(manage, { action: 'visibility', visibility: 'public', confirm: 'yes' });
     expect((await state()).visibility).toBe('public');
   });

@@ -11,7 +11,7 @@ import {
   type TestApp,
   type TestUser,
 } from '../../../../test-support/app.js';
-import { TestBrowser } from '../../../../test-support/browser.js';
+import { testBrowsers } from '../../../../test-support/browser.js';
 import { publishVersion, skillFiles } from '../../../../test-support/tarball.js';
 import { createApp } from '../../src/app.js';
 import { parseArtifactPath } from '../../src/web/artifact-pages.js';
@@ -20,23 +20,8 @@ let t: TestApp;
 let alice: TestUser;
 let bob: TestUser;
 const password = 'correct horse battery';
-let counter = 0;
 
-class Browser extends TestBrowser {
-  constructor() {
-    counter += 1;
-    super((path, init) => t.request(path, init), {
-      'x-test-client-ip': `10.9.${counter >> 8}.${counter & 255}`,
-    });
-  }
-}
-
-async function signedIn(user: TestUser) {
-  const browser = new Browser();
-  const res = await browser.logIn(user.username, password);
-  expect(res.status).toBe(303);
-  return browser;
-}
+const { open: newBrowser, signedIn } = testBrowsers((path, init) => t.request(path, init), 9, password);
 
 const html = async (res: Response) => {
   expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -101,7 +86,7 @@ describe('parseArtifactPath', () => {
 
 describe('public pages', () => {
   it('home shows counts, popular and recent artifacts, with the security headers', async () => {
-    const res = await new Browser().fetch('/');
+    const res = await newBrowser().fetch('/');
     const body = await html(res);
     expect(body).toContain('href="/artifacts/page-skill"');
     expect(body).not.toContain('page-hidden');
@@ -118,7 +103,7 @@ describe('public pages', () => {
   });
 
   it('search filters by kind, tag, tool and verdict, sorts, paginates and ignores unknown values', async () => {
-    const browser = new Browser();
+    const browser = newBrowser();
     expect(await html(await browser.fetch('/search?q=page-skill'))).toContain('href="/artifacts/page-skill"');
     expect(await html(await browser.fetch('/search?tag=pages'))).toContain('href="/artifacts/page-skill"');
     expect(await html(await browser.fetch('/search?kind=agent&q=page-skill'))).not.toContain(
@@ -152,7 +137,7 @@ describe('public pages', () => {
   });
 
   it('the artifact page renders the README safely with versions, files, scan, install and badge', async () => {
-    const body = await html(await new Browser().fetch('/artifacts/page-skill'));
+    const body = await html(await newBrowser().fetch('/artifacts/page-skill'));
     // The README's h1 becomes an h2 under the page's own h1.
     expect(body).toMatch(/<h2 id="user-content-[^"]+">Page skill<\/h2>/);
     expect(body).toContain('src="/api/v1/skills/page-skill/1.0.0/files/img/logo.png"');
@@ -192,7 +177,7 @@ describe('public pages', () => {
   });
 
   it('shows a yanked version on request, and 404s an unknown version or file', async () => {
-    const browser = new Browser();
+    const browser = newBrowser();
     const yanked = await html(await browser.fetch('/artifacts/page-skill/v/1.2.0'));
     expect(yanked).toContain('This version was yanked: broken');
     expect((await browser.fetch('/artifacts/page-skill/v/9.9.9')).status).toBe(404);
@@ -201,7 +186,7 @@ describe('public pages', () => {
   });
 
   it('the file viewer escapes and numbers text, and does not inline binary files', async () => {
-    const browser = new Browser();
+    const browser = newBrowser();
     const guide = await html(await browser.fetch('/artifacts/page-skill/v/1.0.0/files/docs/guide.md'));
     // highlight.js marks the tag up, but its angle brackets stay escaped text.
     expect(guide).toMatch(/&lt;(<span class="hljs-name">)?b(<\/span>)?&gt;/);
@@ -212,16 +197,16 @@ describe('public pages', () => {
   });
 
   it('a private artifact is a 404 page to anonymous and other users, readable by its publisher', async () => {
-    const anonymous = await new Browser().fetch('/artifacts/page-hidden');
+    const anonymous = await newBrowser().fetch('/artifacts/page-hidden');
     expect(anonymous.status).toBe(404);
     expect(await html(anonymous)).toContain('Page not found');
     expect((await (await signedIn(bob)).fetch('/artifacts/page-hidden')).status).toBe(404);
     expect((await (await signedIn(alice)).fetch('/artifacts/page-hidden')).status).toBe(200);
-    expect((await new Browser().fetch('/artifacts/page-hidden/v/1.0.0/files/SKILL.md')).status).toBe(404);
+    expect((await newBrowser().fetch('/artifacts/page-hidden/v/1.0.0/files/SKILL.md')).status).toBe(404);
   });
 
   it('user and org pages list public artifacts only; unknown ones are 404', async () => {
-    const browser = new Browser();
+    const browser = newBrowser();
     const user = await html(await browser.fetch('/users/alice-web'));
     expect(user).toContain('href="/artifacts/page-skill"');
     expect(user).not.toContain('page-hidden');
@@ -245,7 +230,7 @@ describe('stars', () => {
     expect(page).toMatch(/data-testid="star-count">1</);
     await browser.submit('/artifacts/page-skill/star', { starred: 'false' }, '/artifacts/page-skill');
     expect(await html(await browser.fetch('/artifacts/page-skill'))).toMatch(/data-testid="star-count">0</);
-    const anonymous = new Browser();
+    const anonymous = newBrowser();
     const res = await anonymous.submit(
       '/artifacts/page-skill/star',
       { starred: 'true' },
@@ -259,7 +244,7 @@ describe('stars', () => {
 describe('dashboard', () => {
   it('sends anonymous visitors to log in and comes back', async () => {
     for (const path of ['/dashboard', '/dashboard/tokens', '/dashboard/orgs', '/dashboard/profile']) {
-      const res = await new Browser().fetch(path);
+      const res = await newBrowser().fetch(path);
       expect(res.status, path).toBe(303);
       expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent(path)}`);
     }
@@ -348,7 +333,7 @@ describe('dashboard', () => {
     expect(await html(await browser.fetch(page))).not.toContain('bob-web</a>');
     // Non-members see a 404, and the public page exists.
     expect((await (await signedIn(bob)).fetch(page)).status).toBe(404);
-    expect(await html(await new Browser().fetch('/orgs/web-team'))).toContain('Web Team');
+    expect(await html(await newBrowser().fetch('/orgs/web-team'))).toContain('Web Team');
   });
 
   it('updates the profile and shows a bad email next to its field', async () => {
@@ -368,7 +353,7 @@ describe('dashboard', () => {
       email: 'bob2@example.test',
     });
     expect(ok.status).toBe(200);
-    expect(await html(await new Browser().fetch('/users/bob-web'))).toContain('Bob Builder');
+    expect(await html(await newBrowser().fetch('/users/bob-web'))).toContain('Bob Builder');
   });
 
   it('refuses every dashboard form without its CSRF field', async () => {

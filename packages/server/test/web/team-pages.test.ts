@@ -5,7 +5,7 @@
 import { computeSha256 } from '@agentry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestUser, type TestApp, type TestUser } from '../../../../test-support/app.js';
-import { TestBrowser } from '../../../../test-support/browser.js';
+import { testBrowsers } from '../../../../test-support/browser.js';
 import { makeTarball, publishVersion, skillFiles } from '../../../../test-support/tarball.js';
 import { createDraft, findDraft } from '../../src/domain/drafts.js';
 import { findProject, listProjectItems } from '../../src/domain/projects.js';
@@ -15,22 +15,8 @@ let curator: TestUser;
 let admin: TestUser;
 let viewer: TestUser;
 const password = 'correct horse battery';
-let counter = 0;
 
-class Browser extends TestBrowser {
-  constructor() {
-    counter += 1;
-    super((path, init) => t.request(path, init), {
-      'x-test-client-ip': `10.44.${counter >> 8}.${counter & 255}`,
-    });
-  }
-}
-
-async function signedIn(user: TestUser) {
-  const browser = new Browser();
-  expect((await browser.logIn(user.username, password)).status).toBe(303);
-  return browser;
-}
+const { open: newBrowser, signedIn } = testBrowsers((path, init) => t.request(path, init), 44, password);
 
 async function draft(slug: string, description: string) {
   const bytes = await makeTarball({
@@ -124,7 +110,7 @@ describe('drafts inbox', () => {
   it('is closed to viewers and to visitors', async () => {
     const browser = await signedIn(viewer);
     expect((await browser.fetch('/dashboard/drafts')).status).toBe(403);
-    const anonymous = new Browser();
+    const anonymous = newBrowser();
     const res = await anonymous.fetch('/dashboard/drafts');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toContain('/login');
