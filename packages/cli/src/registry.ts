@@ -30,8 +30,12 @@ export function createRegistry(client: RegistryClient) {
     },
     getArtifact: (name: string) => client.request(`/api/v1/skills/${enc(name)}`, TankSkill),
     getVersions: (name: string) => client.request(`/api/v1/skills/${enc(name)}/versions`, TankVersionList),
-    getVersion: (name: string, version: string) =>
-      client.request(`/api/v1/skills/${enc(name)}/${enc(version)}`, TankVersionDetail),
+    getVersion: async (name: string, version: string) => {
+      const detail = await client.request(`/api/v1/skills/${enc(name)}/${enc(version)}`, TankVersionDetail);
+      // Tank's API spells rule ids in upper case; `agentry scan` and docs/scanner.md use the scanner's own
+      // ids, so info, install prompts and audit show the ids the way scan does.
+      return { ...detail, findings: detail.findings.map((f) => ({ ...f, rule: f.rule.toLowerCase() })) };
+    },
     star: (name: string, on: boolean) =>
       client.request(`/api/v1/skills/${enc(name)}/star`, TankStarState, { method: on ? 'POST' : 'DELETE' }),
     starStatus: (name: string) => client.request(`/api/v1/skills/${enc(name)}/star`, TankStarState),

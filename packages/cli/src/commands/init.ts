@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type ArtifactKind, artifactKinds } from '@agentry/core';
 import { CliError } from '../cli-error.js';
+import { ignoreState } from '../install/project.js';
 import { verifyDownload } from '../install/resolve.js';
 import type { CommandContext } from './context.js';
 import { splitSpec } from './search.js';
@@ -110,6 +111,8 @@ export function runInit(
     writeFileSync(full, content);
     if (file.endsWith('.sh')) chmodSync(full, 0o755);
   }
+  // Installing here later writes this machine's .agentry/state.json: a git folder ignores it from the start.
+  ignoreState({ root: dir });
   return { kind, name, dir, files: Object.keys(files).sort() };
 }
 
@@ -171,6 +174,7 @@ export async function runInitFromTemplate(
       mode: (payload.modes.get(file) ?? 0o644) & 0o111 ? 0o755 : 0o644,
     });
   }
+  ignoreState({ root: dir });
   let hints: string[] = [];
   const meta = payload.files.get('template.json');
   if (meta) {

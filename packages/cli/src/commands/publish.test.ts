@@ -1,5 +1,5 @@
 /** init for every kind, then publish: manifests, ignore rules, links, determinism, dry runs and the two-phase publish. */
-import { existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactKinds, computeIntegrity, listComponents, readArchive } from '@agentry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { runInstallCommand } from './install.js';
 import { runVisibility } from './lifecycle.js';
 import { formatPublish, readPublishManifest, runPublish } from './publish.js';
 import { runScan } from './scan.js';
+import { runInfo } from './search.js';
 
 let t: TestApp;
 let user: TestUser;
@@ -45,6 +46,19 @@ describe('agentry init', () => {
       expect(await errorCodeOf(() => runInit(s.context(), kind, { dir, name: `my-${kind}` }))).toBe('usage');
     },
   );
+
+  it(".agentry/state.json goes into a git folder's .gitignore once, and nothing is created elsewhere", () => {
+    const s = sandbox();
+    const git = join(s.root, 'in-git');
+    mkdirSync(join(git, '.git'), { recursive: true });
+    runInit(s.context(), 'skill', { dir: git, name: 'in-git' });
+    expect(readFileSync(join(git, '.gitignore'), 'utf8')).toBe('.agentry/state.json\n');
+    runInit(s.context(), 'skill', { dir: git, name: 'in-git', force: true });
+    expect(readFileSync(join(git, '.gitignore'), 'utf8')).toBe('.agentry/state.json\n');
+    const plain = join(s.root, 'no-git');
+    runInit(s.context(), 'skill', { dir: plain, name: 'no-git' });
+    expect(existsSync(join(plain, '.gitignore'))).toBe(false);
+  });
 
   it('refuses an unknown kind or an unusable name', async () => {
     const s = sandbox();
@@ -148,6 +162,20 @@ describe('packing', () => {
     ]) {
       expect(listing.files).not.toContain(secret);
     }
+  });
+});
+
+describe('rule ids', () => {
+  it('read the same in scan, info and the install prompt (the scanner ids, not the API upper case)', async () => {
+    const s = sandbox();
+    const dir = join(s.root, 'rule-ids');
+    runInit(s.context(), 'skill', { dir, name: 'rule-ids' });
+    writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\nchmod 777 /tmp/x\n');
+    const local = (await runScan(dir, { failOn: 'none' })).report.findings.map((f) => f.rule).sort();
+    expect(local.length).toBeGreaterThan(0);
+    await runPublish(s.context(), dir);
+    const info = await runInfo(s.context(), 'rule-ids');
+    expect((info.version?.findings ?? []).map((f) => f.rule).sort()).toEqual(local);
   });
 });
 
