@@ -43,6 +43,26 @@ describe('JSON config edits', () => {
     expect(removed).toContain('// keep me');
   });
 
+  it("keeps a one-line file on one line, and a tab-indented file's tabs; removal gives back the bytes", () => {
+    const oneLine = '{"mcpServers": {"mine": {"command": "my-server"}}}\n';
+    const added = setJsonEntry(oneLine, '.mcp.json', ['mcpServers'], 'demo', {
+      command: 'demo',
+      args: ['x'],
+    });
+    expect(added.trimEnd()).not.toContain('\n');
+    expect(parseJsonc(added).mcpServers).toEqual({
+      mine: { command: 'my-server' },
+      demo: { command: 'demo', args: ['x'] },
+    });
+    expect(removeJsonEntry(added, '.mcp.json', ['mcpServers'], 'demo')).toBe(oneLine);
+    const tabs = '{\n\t"mcpServers": {\n\t\t"mine": {}\n\t}\n}\n';
+    const tabbed = setJsonEntry(tabs, '.mcp.json', ['mcpServers'], 'demo', { command: 'demo' });
+    expect(tabbed).toBe(
+      '{\n\t"mcpServers": {\n\t\t"mine": {},\n\t\t"demo": {\n\t\t\t"command": "demo"\n\t\t}\n\t}\n}\n',
+    );
+    expect(removeJsonEntry(tabbed, '.mcp.json', ['mcpServers'], 'demo')).toBe(tabs);
+  });
+
   it('creates the key in a new file and drops it when emptied', () => {
     const created = setJsonEntry(
       undefined,

@@ -8,7 +8,18 @@ import { applyEdits, modify, type ParseError, parse as parseJsonc, printParseErr
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { InstallError } from './install-error.js';
 
-const formatting = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
+/**
+ * Edits follow the file's own layout: a one-line file stays on one line (the entry goes in compact), and a
+ * multi-line one gets its own indentation (tabs or N spaces) and line endings; two spaces when it has none.
+ */
+function formattingFor(text: string) {
+  if (!text.trim().includes('\n')) return {};
+  const indent = /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return indent.startsWith('\t')
+    ? { formattingOptions: { insertSpaces: false, tabSize: 1, eol } }
+    : { formattingOptions: { insertSpaces: true, tabSize: indent.length, eol } };
+}
 
 export function readJsonConfig(text: string | undefined, path: string): Record<string, unknown> {
   if (text === undefined || text.trim() === '') return {};
@@ -26,7 +37,7 @@ export function readJsonConfig(text: string | undefined, path: string): Record<s
 }
 
 function edit(text: string, path: (string | number)[], value: unknown): string {
-  return applyEdits(text, modify(text, path, value, formatting));
+  return applyEdits(text, modify(text, path, value, formattingFor(text)));
 }
 
 function getAt(root: Record<string, unknown>, path: string[]): unknown {
