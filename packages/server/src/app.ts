@@ -22,6 +22,7 @@ import { ayaiayPackRoutes } from './routes/ayaiay/packs.js';
 import { ayaiayPublisherRoutes } from './routes/ayaiay/publishers.js';
 import { blobRoutes } from './routes/blobs.js';
 import { healthRoutes } from './routes/health.js';
+import { scimPathPattern, scimRoutes } from './routes/scim/index.js';
 import { skillPoolRoutes } from './routes/skill-pool/index.js';
 import { tankAuthRoutes } from './routes/tank/auth.js';
 import { tankBadgeRoutes } from './routes/tank/badge.js';
@@ -132,7 +133,8 @@ export function createApp(deps: AppDeps) {
   const tenantMiddleware = resolveTenant(deps.tenants, deps.config.baseDomain, deps.config.defaultTenant);
   const authMiddleware = authenticate(deps.db, deps.secret);
   app.use('*', async (c, next) => {
-    if (tenantFree.test(c.req.path)) return next();
+    // SCIM authenticates with a tenant's SCIM token, which names the tenant (routes/scim).
+    if (tenantFree.test(c.req.path) || scimPathPattern.test(c.req.path)) return next();
     return tenantMiddleware(c, async () => {
       await authMiddleware(c, next);
     });
@@ -140,7 +142,8 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/*', apiRateLimit(deps.limiter, deps.config));
   app.use('/oauth/*', apiRateLimit(deps.limiter, deps.config));
-  app.use('/v1/*', apiRateLimit(deps.limiter, deps.config));
+  const v1RateLimit = apiRateLimit(deps.limiter, deps.config);
+  app.use('/v1/*', (c, next) => (scimPathPattern.test(c.req.path) ? next() : v1RateLimit(c, next)));
   app.use('/mcp', apiRateLimit(deps.limiter, deps.config));
   app.use('*', rejectFailedAuth());
 
@@ -165,6 +168,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ayaiayPublisherRoutes(deps));
   app.route('/', ayaiayPackRoutes(deps));
   app.route('/', wellKnownRoutes(deps));
+  app.route('/', scimRoutes(deps));
   app.route('/', skillPoolRoutes(deps));
   app.route('/', accountPages(deps));
   app.route('/', apiClientPages(deps));

@@ -5,7 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AgentryError, version } from '@agentry/core';
-import { runCreateToken, runCreateUser, runMigrate, runTenantPolicy } from './commands/admin.js';
+import {
+  runCreateToken,
+  runCreateUser,
+  runMigrate,
+  runScimTokenCreate,
+  runTenantCreate,
+  runTenantList,
+  runTenantPolicy,
+  runTenantSuspend,
+} from './commands/admin.js';
 import { ConfigError, loadConfig, renderConfigDocs } from './config.js';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { MigrationError } from './db/migrate.js';
@@ -21,6 +30,12 @@ Usage:
                                          [--expires-in-days D] [--tenant T]
   agentry-server admin tenant-policy [--refuse-failing-scans on|off] [--tenant T]
                                          show or set whether FAIL verdicts are refused at publish
+  agentry-server admin tenant create SLUG [--name N] [--admin USERNAME]
+  agentry-server admin tenant list       every tenant with its member count and state
+  agentry-server admin tenant suspend|unsuspend SLUG
+                                         a suspended tenant answers as unknown and serves nothing
+  agentry-server admin scim-token-create [--name N] [--tenant T]
+                                         a SCIM bearer token for the tenant's identity provider (shown once)
   agentry-server config-docs             print docs/configuration.md
   agentry-server --version | --help
 
@@ -99,6 +114,7 @@ async function main(argv: string[]) {
       name: { type: 'string' },
       'expires-in-days': { type: 'string' },
       'refuse-failing-scans': { type: 'string' },
+      admin: { type: 'string' },
     },
   });
   const json = values.json === true;
@@ -149,6 +165,48 @@ async function main(argv: string[]) {
       result,
       json,
       (r: typeof result) => `${r.token}\n(token for ${r.username}, scopes ${r.scopes.join(' ')}; shown once)`,
+    );
+  }
+  if (command === 'admin' && sub === 'tenant') {
+    const [, , action, slug] = positionals;
+    if (action === 'list') {
+      const result = await runTenantList(config);
+      return print(result, json, (r: typeof result) =>
+        r
+          .map(
+            (t) =>
+              `${t.slug}\t${t.name}\t${t.members} member${t.members === 1 ? '' : 's'}\t${t.suspendedAt ? `suspended ${t.suspendedAt.toISOString()}` : 'active'}`,
+          )
+          .join('\n'),
+      );
+    }
+    if (!slug) throw new UsageError('admin tenant create|suspend|unsuspend needs a tenant slug');
+    if (action === 'create') {
+      const result = await runTenantCreate(config, { slug, name: values.name, admin: values.admin });
+      return print(
+        result,
+        json,
+        (r: typeof result) =>
+          `created tenant ${r.slug} (${r.name})${r.admin ? ` with admin ${r.admin}` : ''}`,
+      );
+    }
+    if (action === 'suspend' || action === 'unsuspend') {
+      const result = await runTenantSuspend(config, { slug, suspended: action === 'suspend' });
+      return print(
+        result,
+        json,
+        (r: typeof result) =>
+          `tenant ${r.slug} is ${r.suspended ? 'suspended: nothing of it is served' : 'active'}`,
+      );
+    }
+    throw new UsageError('admin tenant takes create, list, suspend or unsuspend');
+  }
+  if (command === 'admin' && sub === 'scim-token-create') {
+    const result = await runScimTokenCreate(config, { tenant, name: values.name ?? 'scim' });
+    return print(
+      result,
+      json,
+      (r: typeof result) => `${r.token}\n(SCIM token "${r.name}" for tenant ${r.tenant}; shown once)`,
     );
   }
   if (command === 'admin' && sub === 'tenant-policy') {

@@ -8,7 +8,9 @@ import type { Config } from '../config.js';
 import { lockDataDir } from '../data-dir-lock.js';
 import { type DatabaseHandle, openDatabase } from '../db/open.js';
 import { createApiToken } from '../domain/api-tokens.js';
-import { ensureTenant, findTenantBySlug } from '../domain/tenants.js';
+import { recordAudit } from '../domain/audit.js';
+import { createScimToken } from '../domain/scim-tokens.js';
+import { ensureTenant, findTenantBySlug, listTenants, setTenantSuspended } from '../domain/tenants.js';
 import { createUser, findUserByUsername, setTenantRole } from '../domain/users.js';
 
 async function withDatabase<T>(config: Config, run: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
@@ -121,5 +123,57 @@ export function runTenantPolicy(
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     return { tenant: input.tenant, refuseFailingScans: row.refuse_failing_scans };
+  });
+}
+
+/** `admin scim-token-create`: a tenant's SCIM bearer token for its identity provider, printed once. */
+export function runScimTokenCreate(config: Config, input: { tenant: string; name: string }) {
+  return withDatabase(config, async (handle) => {
+    const id = await tenantId(handle, input.tenant);
+    const { token, record } = await createScimToken(handle.db, { tenantId: id, name: input.name });
+    return { token, id: record.id, tenant: input.tenant, name: record.name };
+  });
+}
+
+/** `admin tenant create`: a new tenant, optionally with an existing account as its first admin. */
+export function runTenantCreate(
+  config: Config,
+  input: { slug: string; name?: string | undefined; admin?: string | undefined },
+) {
+  return withDatabase(config, async (handle) => {
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(input.slug)) {
+      throw new AgentryError('validation_error', {
+        message:
+          'A tenant slug is 1–63 lower-case letters, digits or hyphens, not starting or ending with one.',
+      });
+    }
+    if (await findTenantBySlug(handle.db, input.slug)) {
+      throw new AgentryError('conflict', { message: `Tenant "${input.slug}" already exists.` });
+    }
+    const tenant = await ensureTenant(handle.db, input.slug, input.name?.trim() || input.slug);
+    if (input.admin) {
+      const user = await findUserByUsername(handle.db, input.admin);
+      if (!user) throw new AgentryError('not_found', { message: `No user "${input.admin}".` });
+      await setTenantRole(handle.db, tenant.id, user.id, 'admin');
+    }
+    await recordAudit(handle.db, {
+      tenantId: tenant.id,
+      action: 'tenant.created',
+      targetType: 'tenant',
+      targetId: tenant.id,
+    });
+    return { id: tenant.id, slug: tenant.slug, name: tenant.name, admin: input.admin ?? null };
+  });
+}
+
+export function runTenantList(config: Config) {
+  return withDatabase(config, (handle) => listTenants(handle.db));
+}
+
+/** `admin tenant suspend|unsuspend`: a suspended tenant answers as an unknown one and serves nothing. */
+export function runTenantSuspend(config: Config, input: { slug: string; suspended: boolean }) {
+  return withDatabase(config, async (handle) => {
+    const tenant = await setTenantSuspended(handle.db, input.slug, input.suspended);
+    return { slug: tenant.slug, suspended: tenant.suspended_at !== null, suspendedAt: tenant.suspended_at };
   });
 }

@@ -45,6 +45,8 @@ export interface TenantMembersTable {
   deactivated_at: NullableTimestamp;
   scim_user_name: string | null;
   scim_external_id: string | null;
+  /** The SCIM attributes the identity provider sent (migration 0038). */
+  scim_data: ColumnType<Record<string, unknown>, string | undefined, string>;
   updated_at: Timestamp;
 }
 

@@ -67,6 +67,10 @@ export function respondWithError(c: Context<AppEnv>, thrown: unknown): Response 
   const surface = surfaceOf(c.req.path);
   const rendered = renderError(surface, error, clientDialectOf(c.req.header('user-agent')));
   const status = rendered.status as ContentfulStatusCode;
+  if (surface === 'scim') {
+    c.header('Content-Type', 'application/scim+json');
+    return c.body(JSON.stringify(rendered.body), status);
+  }
   if (surface === 'web' && (c.req.header('accept') ?? '').includes('text/html')) {
     return c.html(renderErrorPage(error), status);
   }

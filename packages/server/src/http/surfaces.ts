@@ -10,7 +10,7 @@ import {
   publicDetailsOf,
 } from '@agentry/core';
 
-export type Surface = 'tank' | 'ai-toolkit' | 'ayaiay' | 'skill-pool' | 'web';
+export type Surface = 'tank' | 'ai-toolkit' | 'ayaiay' | 'skill-pool' | 'scim' | 'web';
 
 export interface RenderedError {
   status: number;
@@ -23,6 +23,8 @@ interface SurfaceRule {
 }
 
 const surfaces: SurfaceRule[] = [
+  // SCIM 2.0 (routes/scim): skill-pool's document puts it under /v1, its real server at /scim.
+  { surface: 'scim', matches: (path) => /^\/(?:v1\/)?scim\/v2(?:\/|$)/.test(path) },
   // The CLI login consent screen is a browser page that happens to live under Tank's API path.
   { surface: 'web', matches: (path) => path === '/api/v1/cli-auth/authorize' },
   {
@@ -236,6 +238,27 @@ export function renderError(
             : {}),
         },
       };
+    case 'scim': {
+      // RFC 7644 §3.12: the Error schema, `status` as a string, `scimType` where one applies.
+      const status = error.code === 'validation_error' || error.code === 'invalid_json' ? 400 : error.status;
+      const scimType =
+        typeof error.details?.scimType === 'string'
+          ? error.details.scimType
+          : error.code === 'conflict'
+            ? 'uniqueness'
+            : status === 400
+              ? 'invalidValue'
+              : undefined;
+      return {
+        status,
+        body: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+          status: String(status),
+          ...(scimType ? { scimType } : {}),
+          detail: message,
+        },
+      };
+    }
     case 'web':
       return {
         status: error.status,

@@ -15,6 +15,7 @@ import { skillPoolBundleLimit } from './common.js';
 import { draftSubmissionRoutes } from './draft-submissions.js';
 import { draftRoutes } from './drafts.js';
 import { mcpRoutes } from './mcp.js';
+import { memberRoutes } from './members.js';
 import { notificationRoutes } from './notifications.js';
 import { profileTokenRoutes } from './profile-tokens.js';
 import { projectRoutes } from './projects.js';
@@ -50,5 +51,6 @@ export function skillPoolRoutes(deps: AppDeps) {
   app.route('/', notificationRoutes(deps));
   app.route('/', projectRoutes(deps));
   app.route('/', bootstrapRoutes(deps));
+  app.route('/', memberRoutes(deps));
   return app;
 }

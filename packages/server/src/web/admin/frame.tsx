@@ -16,7 +16,7 @@ export type AdminStatus = 200 | 400 | 403 | 404 | 409 | 422;
 /** The admin area's sections, in navigation order. Other sections (SSO, Domains, Theme) add theirs here. */
 export const adminSections: ReadonlyArray<{ href: string; label: string }> = [
   { href: '/admin/members', label: 'Members & roles' },
-  // { href: '/admin/scim', label: 'SCIM' },
+  { href: '/admin/scim', label: 'SCIM' },
   // { href: '/admin/sso', label: 'SSO' },
   // { href: '/admin/domains', label: 'Domains' },
   // { href: '/admin/theme', label: 'Theme' },

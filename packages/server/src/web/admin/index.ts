@@ -9,11 +9,13 @@ import type { AppDeps } from '../../app-deps.js';
 import type { AppEnv } from '../../http/context.js';
 import { createAdminKit } from './frame.js';
 import { membersAdminPage } from './members-page.js';
+import { scimAdminPage } from './scim-page.js';
 
 export function adminPages(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const admin = createAdminKit(deps);
   app.get('/admin', (c) => c.redirect('/admin/members', 302));
   app.route('/', membersAdminPage(deps, admin));
+  app.route('/', scimAdminPage(deps, admin));
   return app;
 }
