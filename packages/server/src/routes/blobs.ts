@@ -29,6 +29,21 @@ function contentDispositionOf(filename: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
+/**
+ * Keys are `<kind>/<tenant id>/…`: a signed URL handed out before its tenant was suspended serves
+ * nothing afterwards (the same 404 as a missing blob).
+ */
+async function refuseSuspendedTenant(deps: AppDeps, key: string) {
+  const tenantId = key.split('/')[1] ?? '';
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tenantId)) return;
+  const tenant = await deps.db
+    .selectFrom('tenants')
+    .select('suspended_at')
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
+  if (tenant?.suspended_at) throw new AgentryError('not_found');
+}
+
 export function blobRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
@@ -36,6 +51,7 @@ export function blobRoutes(deps: AppDeps) {
     const key = c.req.param('key');
     assertBlobKey(key);
     const grant = verifySignedBlobRequest(deps.secret, 'PUT', key, (name) => c.req.query(name));
+    await refuseSuspendedTenant(deps, key);
     const maxBytes = Math.min(grant.maxBytes ?? deps.config.maxUploadBytes, deps.config.maxUploadBytes);
     const declared = Number(c.req.header('content-length') ?? Number.NaN);
     if (declared > maxBytes) throw new AgentryError('payload_too_large', { details: { maxBytes } });
@@ -52,6 +68,7 @@ export function blobRoutes(deps: AppDeps) {
     const key = c.req.param('key');
     assertBlobKey(key);
     const grant = verifySignedBlobRequest(deps.secret, 'GET', key, (name) => c.req.query(name));
+    await refuseSuspendedTenant(deps, key);
     const info = await deps.blobs.head(key);
     if (!info) throw new AgentryError('not_found');
     const remaining = Math.max(0, grant.expiresAt - Math.floor(Date.now() / 1000));

@@ -150,3 +150,47 @@ describe('members and roles', () => {
     ).toBe(303);
   });
 });
+
+describe('SCIM page', () => {
+  it('creates a SCIM token shown once, which authenticates SCIM until revoked', async () => {
+    const b = await signedIn(admin);
+    const page = await b.fetch('/admin/scim');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('http://registry.test/v1/scim/v2');
+    expect(html).toMatch(/<a href="\/admin\/scim" aria-current="page">SCIM<\/a>/);
+    expect((await b.post('/admin/scim/tokens', { name: 'okta' })).status).toBe(403);
+    const created = await b.submit('/admin/scim/tokens', { name: 'okta' }, '/admin/scim');
+    expect(created.status).toBe(200);
+    const token = /data-testid="scim-token">([^<]+)</.exec(await created.text())?.[1] ?? '';
+    expect(token).toMatch(/^scim_/);
+    const again = await (await b.fetch('/admin/scim')).text();
+    expect(again).not.toContain(token);
+    const scim = () => t.request('/v1/scim/v2/Users', { headers: { authorization: `Bearer ${token}` } });
+    expect((await scim()).status).toBe(200);
+    const id = /action="\/admin\/scim\/tokens\/([0-9a-f-]+)\/revoke"/.exec(again)?.[1];
+    expect((await b.submit(`/admin/scim/tokens/${id}/revoke`, {}, '/admin/scim')).status).toBe(200);
+    expect((await scim()).status).toBe(401);
+    // Another tenant's admin cannot revoke this tenant's tokens.
+    const other = await signedIn(otherAdmin, 'other-co');
+    expect((await other.submit(`/admin/scim/tokens/${id}/revoke`, {}, '/admin/scim')).status).toBe(404);
+  });
+
+  it("maps a pushed group to a role, and its members' roles follow", async () => {
+    const b = await signedIn(admin);
+    const created = await b.submit('/admin/scim/tokens', { name: 'entra' }, '/admin/scim');
+    const token = /data-testid="scim-token">([^<]+)</.exec(await created.text())?.[1] ?? '';
+    const group = await t.request('/v1/scim/v2/Groups', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ displayName: 'Engineering', members: [{ value: viewer.id }] }),
+    });
+    const groupId = ((await group.json()) as { id: string }).id;
+    expect(await (await b.fetch('/admin/scim')).text()).toContain('Engineering');
+    const res = await b.submit(`/admin/scim/groups/${groupId}/role`, { role: 'curator' }, '/admin/scim');
+    expect(res.status).toBe(200);
+    expect((await findTenantMember(t.deps.db, t.defaultTenantId, viewer.id))?.role).toBe('curator');
+    await b.submit(`/admin/scim/groups/${groupId}/role`, { role: 'none' }, '/admin/scim');
+    expect((await findTenantMember(t.deps.db, t.defaultTenantId, viewer.id))?.role).toBe('viewer');
+  });
+});

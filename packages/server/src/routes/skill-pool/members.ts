@@ -4,7 +4,7 @@
  * (tenant:admin scope held by a current admin; the last admin stays), and `GET /v1/tenants`, behind the
  * super-admin gate: a `skills:admin` credential of an admin of the operator's (default) tenant.
  */
-import { AgentryError, scopeAllows } from '@agentry/core';
+import { AgentryError } from '@agentry/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app-deps.js';
 import {
@@ -128,7 +128,6 @@ export function memberRoutes(deps: AppDeps) {
     const tenant = c.get('tenant');
     const operator =
       tenant.slug === deps.config.defaultTenant &&
-      scopeAllows(principal.scopes, 'skills:admin') &&
       principal.scopes.includes('skills:admin') &&
       (await findTenantRole(deps.db, tenant.id, principal.user.id)) === 'admin';
     if (!operator)
