@@ -24,6 +24,7 @@ let scimToken: string;
 let otherToken: string;
 let otherTenantId: string;
 let admin: TestUser;
+// biome-ignore lint/suspicious/noExplicitAny: SCIM answers are walked freely in assertions.
 type Json = Record<string, any>;
 
 const scimType = 'application/scim+json';
