@@ -15,12 +15,19 @@ export type FilterNode =
   | { kind: 'present'; path: string[] }
   | { kind: 'valuePath'; path: string[]; filter: FilterNode; sub: string[] };
 
+/** A SCIM refusal: the catalogue's code, plus the RFC 7644 `scimType` the SCIM Error response carries. */
 export function scimError(
   scimType: string,
   message: string,
   code: 'bad_request' | 'conflict' = 'bad_request',
 ) {
-  return new AgentryError(code, { message, details: { scimType } });
+  return Object.assign(new AgentryError(code, { message }), { scimType });
+}
+
+/** The `scimType` a thrown error carries, if it is a SCIM refusal. */
+export function scimTypeOf(error: unknown): string | undefined {
+  const value = (error as { scimType?: unknown } | null)?.scimType;
+  return typeof value === 'string' ? value : undefined;
 }
 
 const operators = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);

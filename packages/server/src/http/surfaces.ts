@@ -9,6 +9,7 @@ import {
   errorCatalogue,
   publicDetailsOf,
 } from '@agentry/core';
+import { scimTypeOf } from '../domain/scim-filter.js';
 
 export type Surface = 'tank' | 'ai-toolkit' | 'ayaiay' | 'skill-pool' | 'scim' | 'web';
 
@@ -77,6 +78,7 @@ const documentedSpecific: Record<Surface, ReadonlySet<ErrorCode>> = {
   tank: new Set(),
   'ai-toolkit': new Set(),
   'skill-pool': new Set(),
+  scim: new Set(),
   ayaiay: new Set(['pack_not_found', 'version_not_found', 'publisher_not_found']),
   web: new Set(['publisher_not_found']),
 };
@@ -242,13 +244,8 @@ export function renderError(
       // RFC 7644 §3.12: the Error schema, `status` as a string, `scimType` where one applies.
       const status = error.code === 'validation_error' || error.code === 'invalid_json' ? 400 : error.status;
       const scimType =
-        typeof error.details?.scimType === 'string'
-          ? error.details.scimType
-          : error.code === 'conflict'
-            ? 'uniqueness'
-            : status === 400
-              ? 'invalidValue'
-              : undefined;
+        scimTypeOf(thrown) ??
+        (error.code === 'conflict' ? 'uniqueness' : status === 400 ? 'invalidValue' : undefined);
       return {
         status,
         body: {

@@ -27,6 +27,7 @@ import {
   replaceScimUser,
   type ScimContext,
 } from '../../domain/scim.js';
+import { scimError } from '../../domain/scim-filter.js';
 import { authenticateScimToken } from '../../domain/scim-tokens.js';
 import type { AppEnv } from '../../http/context.js';
 import { tenantSlugFromHost } from '../../http/tenant.js';
@@ -79,16 +80,10 @@ async function readBody(c: Context<AppEnv>): Promise<Json> {
   try {
     body = JSON.parse(await c.req.text());
   } catch {
-    throw new AgentryError('bad_request', {
-      message: 'The body is not valid JSON.',
-      details: { scimType: 'invalidSyntax' },
-    });
+    throw scimError('invalidSyntax', 'The body is not valid JSON.');
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AgentryError('bad_request', {
-      message: 'The body must be a JSON object.',
-      details: { scimType: 'invalidSyntax' },
-    });
+    throw scimError('invalidSyntax', 'The body must be a JSON object.');
   }
   return body as Json;
 }
