@@ -63,6 +63,18 @@ describe('JSON config edits', () => {
     expect(removeJsonEntry(tabbed, '.mcp.json', ['mcpServers'], 'demo')).toBe(tabs);
   });
 
+  it('writes a new or empty-object file indented, not on one line', () => {
+    for (const start of [undefined, '{}\n', '{ }']) {
+      const created = setJsonEntry(start, '.mcp.json', ['mcpServers'], 'demo', { command: 'demo' });
+      expect(created).toBe(
+        '{\n  "mcpServers": {\n    "demo": {\n      "command": "demo"\n    }\n  }\n}\n'.replace(
+          /\n$/,
+          start === '{ }' ? '' : '\n',
+        ),
+      );
+    }
+  });
+
   it('creates the key in a new file and drops it when emptied', () => {
     const created = setJsonEntry(
       undefined,

@@ -13,6 +13,9 @@ import { InstallError } from './install-error.js';
  * multi-line one gets its own indentation (tabs or N spaces) and line endings; two spaces when it has none.
  */
 function formattingFor(text: string) {
+  // An empty object (a file we are about to create, or a user's bare `{}`) has no layout to keep: indent it.
+  if (/^\{\s*\}$/.test(text.trim()))
+    return { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
   if (!text.trim().includes('\n')) return {};
   const indent = /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
