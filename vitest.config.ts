@@ -4,11 +4,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Tests run against core's source, so they need no build of core first; a subpath export
-    // (`@agentry/core/api`) is the index of the folder of that name.
+    // (`@agentry/core/api`) is the index of the folder of that name, except the one-file `version`.
     alias: [
       {
         find: /^@agentry\/core$/,
         replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
+      },
+      {
+        find: /^@agentry\/core\/version$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/version.ts', import.meta.url)),
       },
       {
         find: /^@agentry\/core\/([a-z-]+)$/,

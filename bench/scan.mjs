@@ -8,7 +8,7 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import { scanArchive } from '../packages/core/dist/index.js';
+import { scanArchive } from '../packages/core/dist/scanner/index.js';
 
 const targetMBps = 20;
 const totalBytes = Number(process.env.BENCH_SCAN_MB ?? 50) * 1024 * 1024;

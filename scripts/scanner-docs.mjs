@@ -2,7 +2,7 @@
 /** Rewrites the generated rule table in docs/scanner.md from the rule registry (run after a build). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderRulesTable } from '../packages/core/dist/index.js';
+import { renderRulesTable } from '../packages/core/dist/scanner/index.js';
 
 const path = join(import.meta.dirname, '..', 'docs', 'scanner.md');
 const start = '<!-- rules:start -->';

@@ -4,7 +4,7 @@
  * same ones), so a registry that answers differently fails here with `bad_response`, naming the endpoint
  * and the field, instead of somewhere later as undefined behaviour.
  */
-import { version } from '@agentry/core';
+import { version } from '@agentry/core/version';
 import type { z } from 'zod';
 
 export class RegistryError extends Error {

@@ -1,6 +1,6 @@
 /**
  * Errors the CLI raises itself, each with a stable code, a hint for what to do next, and one exit
- * code. `main.ts` is the only place that turns them into output and exit statuses.
+ * code. `output.ts` is the only place that turns them into output and exit statuses.
  */
 export const cliErrorCodes = {
   usage: 2,
@@ -22,6 +22,9 @@ export const cliErrorCodes = {
   drift_detected: 7,
   publish_refused: 4,
 } as const;
+/** Exit codes that are not a CliError's own (docs/cli.md). */
+export const exitCodes = { error: 1, usage: 2, unreachable: 3, verdict: 4 } as const;
+
 export type CliErrorCode = keyof typeof cliErrorCodes;
 
 export class CliError extends Error {

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { defaultRegistryUrl } from '@agentry/core';
+import { defaultRegistryUrl } from '@agentry/core/version';
 import { readUserConfig, registryKey } from './config-file.js';
 
 export const defaultRegistry = defaultRegistryUrl;

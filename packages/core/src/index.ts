@@ -1,16 +1,158 @@
-export * from './ayaiay.js';
-export * from './errors.js';
-export * from './install/index.js';
-export * from './integrity.js';
-export * from './manifest.js';
-export * from './names.js';
-export * from './permissions.js';
-export * from './roles.js';
-export * from './scanner/index.js';
-export * from './search-text.js';
-export * from './skill-pool.js';
-export * from './skill-pool-bundle.js';
-export * from './skills-discovery.js';
-export * from './tar-write.js';
-export * from './tokens.js';
-export { version } from './version.js';
+/**
+ * `@agentry/core`: formats, rules and the error catalogue, each export named. The scanner (archive reading,
+ * rules, the JS parser, secretlint) is `@agentry/core/scanner`, so importing this module stays light; only
+ * the words of a scan result (verdicts, findings, severities: data, no imports) are also here.
+ */
+export {
+  type PackItem,
+  type PackManifest,
+  PackManifestError,
+  type PackMcpServer,
+  packLayout,
+  parsePackManifest,
+} from './ayaiay.js';
+export {
+  AgentryError,
+  type AgentryErrorOptions,
+  type ErrorCode,
+  errorCatalogue,
+  isAgentryError,
+  isErrorCode,
+  type ValidationIssue,
+} from './errors.js';
+export {
+  type ArtifactFiles,
+  addJsonListEntries,
+  type Component,
+  type ComponentKind,
+  describePlacement,
+  exceedsBudget,
+  type FileFormat,
+  filesUnder,
+  type HookDefinitions,
+  type HookDialect,
+  type HookHandler,
+  hasJsonEntry,
+  hasMarkdownBlock,
+  hasTomlTable,
+  InstallError,
+  type InstallErrorCode,
+  installTargets,
+  isToolId,
+  type LockEntry,
+  type Lockfile,
+  listComponents,
+  lockEntrySchema,
+  lockfileSchema,
+  type MarkdownDoc,
+  type McpDialect,
+  type McpServerSpec,
+  type Placement,
+  type ProjectManifest,
+  parseFrontmatter,
+  placementFor,
+  projectManifestSchema,
+  type RenderedHooks,
+  readHookDefinitions,
+  readJsonConfig,
+  readMcpServer,
+  readRequires,
+  readTomlConfig,
+  removeJsonEntry,
+  removeJsonListEntries,
+  removeMarkdownBlock,
+  removeTomlTable,
+  renderBlockBody,
+  renderFile,
+  renderFrontmatter,
+  renderHooks,
+  renderMcpEntry,
+  renderTargetsTable,
+  type Scope,
+  sameJson,
+  sameToml,
+  serializeLockfile,
+  serializeProjectManifest,
+  setJsonEntry,
+  setMarkdownBlock,
+  setTomlTable,
+  type ToolId,
+  type ToolTarget,
+  toolIds,
+  verdictOrder,
+  verdictRank,
+} from './install/index.js';
+export { computeIntegrity, computeSha256, integrityEquals, isIntegrity } from './integrity.js';
+export { type Manifest, manifestSchema } from './manifest.js';
+export {
+  type ArtifactKind,
+  type ArtifactName,
+  artifactKinds,
+  artifactNamePattern,
+  flattenArtifactName,
+  maxArtifactNameLength,
+  parseArtifactName,
+} from './names.js';
+export {
+  describePermissions,
+  diffPermissions,
+  type Escalation,
+  findPermissionEscalation,
+  type PermissionChange,
+  type Permissions,
+  permissionsSchema,
+} from './permissions.js';
+export {
+  isTokenScope,
+  type OrgRole,
+  orgRoles,
+  scopeAllows,
+  type TenantRole,
+  type TokenScope,
+  tenantRoleAtLeast,
+  tenantRoles,
+  tokenScopes,
+} from './roles.js';
+export {
+  type ArchiveFile,
+  type Finding,
+  type ScanReport,
+  type Severity,
+  type StageName,
+  type StageStatus,
+  severities,
+  stageNames,
+  type Verdict,
+} from './scanner/types.js';
+export { foldSearchText, searchPrefixMinLength, searchTsQuery } from './search-text.js';
+export {
+  isSkillPoolKind,
+  packageNameOfSlug,
+  type SkillPoolDependency,
+  type SkillPoolKind,
+  type SkillPoolSkill,
+  type SkillPoolVersion,
+  skillPoolKinds,
+  slugOfPackageName,
+} from './skill-pool.js';
+export {
+  type SkillPoolBundle,
+  skillPoolBundleMaxBytes,
+  skillPoolDescriptionMaxBytes,
+  validateSkillPoolBundle,
+} from './skill-pool-bundle.js';
+export {
+  type DiscoveryIndexV1,
+  type DiscoveryIndexV2,
+  type DiscoverySkillV2,
+  discoverySchemaV2,
+  isAgentSkillName,
+  isDiscoveryFilePath,
+  orderDiscoveryFiles,
+  sha256Digest,
+  skillDigest,
+  validateDiscoveryIndex,
+} from './skills-discovery.js';
+export { canStoreInTar, writeTarGz } from './tar-write.js';
+export { hasTokenPrefix, isWellFormedToken, type TokenPrefix, tokenPrefix, tokenPrefixes } from './tokens.js';
+export { defaultRegistryUrl, version } from './version.js';

@@ -9,7 +9,7 @@ import semver from 'semver';
 import { parse } from 'yaml';
 import { AgentryError } from './errors.js';
 import { computeSha256 } from './integrity.js';
-import { readArchive } from './scanner/index.js';
+import { readArchive } from './scanner/archive.js';
 import { packageNameOfSlug } from './skill-pool.js';
 
 export const skillPoolBundleMaxBytes = 5 * 1024 * 1024;

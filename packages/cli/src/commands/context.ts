@@ -1,7 +1,7 @@
 /**
  * What every command gets: resolved settings, a client and typed registry calls, where it runs, and
  * the ways it may talk to the user (a confirm prompt and a progress line only on a terminal). Tests
- * build one around an in-process server; `main.ts` builds the real one.
+ * build one around an in-process server; `program.ts` builds the real one.
  */
 import { homedir } from 'node:os';
 import { createClient, type FetchLike, type RegistryClient } from '../api-client.js';

@@ -14,7 +14,7 @@ import type { Whoami } from './whoami.js';
 
 export interface LoginOptions {
   token?: string | undefined;
-  /** Called with the approval URL; main.ts opens a browser on a terminal. */
+  /** Called with the approval URL; table/session.ts opens a browser on a terminal. */
   openUrl?: (url: string) => void;
   sleep?: (ms: number) => Promise<void>;
   deviceName?: string;

@@ -1,7 +1,8 @@
 /** init for every kind, then publish: manifests, ignore rules, links, determinism, dry runs and the two-phase publish. */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifactKinds, computeIntegrity, listComponents, readArchive } from '@agentry/core';
+import { artifactKinds, computeIntegrity, listComponents } from '@agentry/core';
+import { readArchive } from '@agentry/core/scanner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestUser, type TestApp, type TestUser } from '../../../../test-support/app.js';
 import { type CliSandbox, errorCodeOf, nextSandbox } from '../../../../test-support/cli.js';

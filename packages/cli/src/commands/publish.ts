@@ -13,9 +13,9 @@ import {
   parseFrontmatter,
   readRequires,
   type ScanReport,
-  scanArchive,
 } from '@agentry/core';
 import { TankPublishConfirmed, TankPublishStarted } from '@agentry/core/api';
+import { scanArchive } from '@agentry/core/scanner';
 import { jsonBody } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import { clean, type Paint, verdictColour } from '../format.js';

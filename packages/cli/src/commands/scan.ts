@@ -8,15 +8,12 @@ import { join } from 'node:path';
 import {
   type ArtifactKind,
   artifactKinds,
-  ingestRules,
   type Permissions,
   permissionsSchema,
-  readArchive,
-  rules,
   type ScanReport,
-  scanArchive,
   type Verdict,
 } from '@agentry/core';
+import { ingestRules, readArchive, rules, scanArchive } from '@agentry/core/scanner';
 import { CliError } from '../cli-error.js';
 import { packDirectory } from '../pack.js';
 import { readPublishManifest } from './publish.js';

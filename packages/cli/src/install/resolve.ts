@@ -16,9 +16,9 @@ import {
   type LockEntry,
   type Lockfile,
   parseFrontmatter,
-  readArchive,
   readRequires,
 } from '@agentry/core';
+import { readArchive } from '@agentry/core/scanner';
 import semver from 'semver';
 import { RegistryError } from '../api-client.js';
 import { CliError } from '../cli-error.js';

@@ -16,12 +16,6 @@ export const verdictOrder: readonly Verdict[] = ['PASS', 'PASS_WITH_NOTES', 'FLA
 
 const range = z.string().refine((value) => semver.validRange(value) !== null, 'Invalid semver range.');
 
-/**
- * The registry the CLI uses when nothing says otherwise, and the one the server's install commands leave
- * implicit: `agentry install x` on a page served elsewhere shows `--registry <that server>`.
- */
-export const defaultRegistryUrl = 'http://localhost:3737';
-
 export const projectManifestSchema = z.looseObject({
   /** The registry for this project (after --registry and AGENTRY_REGISTRY, before the user's default). */
   registry: z.url({ protocol: /^https?$/ }).optional(),

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeTarball } from '../../../../test-support/tarball.js';
-import { readArchive, readArchiveManifest, scanArchive } from '../../src/index.js';
+import { readArchive, readArchiveManifest, scanArchive } from '../../src/scanner/index.js';
 
 const skillMd =
   '---\nname: net\ndescription: Fetches things over the network.\n---\n\n# Net\n\nA skill that fetches data.\n';

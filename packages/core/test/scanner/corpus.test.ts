@@ -29,9 +29,9 @@ import {
   type Permissions,
   permissionsSchema,
   type ScanReport,
-  scanArchive,
   type Verdict,
 } from '@agentry/core';
+import { scanArchive } from '@agentry/core/scanner';
 import { create } from 'tar';
 import { afterAll, describe, expect, it } from 'vitest';
 

@@ -5,8 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ArchiveEntry, ArtifactKind, Permissions, Severity } from '@agentry/core';
+import type { ArtifactKind, Permissions, Severity } from '@agentry/core';
 import { computeSha256 } from '@agentry/core';
+import type { ArchiveEntry } from '@agentry/core/scanner';
 
 export const fixturesRoot = join(import.meta.dirname, '..', 'fixtures', 'scanner');
 

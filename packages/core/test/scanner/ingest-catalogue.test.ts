@@ -1,7 +1,7 @@
 /** The stage-0 catalogue (for SARIF and docs) names exactly the findings archive.ts can produce. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingestRules } from '@agentry/core';
+import { ingestRules } from '@agentry/core/scanner';
 import { expect, it } from 'vitest';
 
 it('lists every stage-0 finding with the severity archive.ts gives it', () => {

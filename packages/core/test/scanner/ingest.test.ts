@@ -9,16 +9,14 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { computeIntegrity, computeSha256, type Finding } from '@agentry/core';
 import {
   type ArchiveLimits,
-  computeIntegrity,
-  computeSha256,
   defaultArchiveLimits,
-  type Finding,
   type ReadArchiveResult,
   readArchive,
   scanArchive,
-} from '@agentry/core';
+} from '@agentry/core/scanner';
 import { create, Header } from 'tar';
 import { afterAll, describe, expect, it } from 'vitest';
 

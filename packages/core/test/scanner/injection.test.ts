@@ -1,12 +1,6 @@
 /** Stage 3 (prompt injection): suppression, normalisation, line numbers and the suspicion score. */
-import {
-  type ArchiveEntry,
-  type ArtifactKind,
-  createScanContext,
-  type Finding,
-  rules,
-  runRules,
-} from '@agentry/core';
+import type { ArtifactKind, Finding } from '@agentry/core';
+import { type ArchiveEntry, createScanContext, rules, runRules } from '@agentry/core/scanner';
 import { describe, expect, it } from 'vitest';
 import { prepareText } from '../../src/scanner/rules/injection/text.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderRulesTable } from '@agentry/core';
+import { renderRulesTable } from '@agentry/core/scanner';
 import { expect, it } from 'vitest';
 
 it('docs/scanner.md lists the current rules (run `npm run build && npm run docs:scanner` to refresh)', () => {

@@ -1,7 +1,7 @@
 /** Every rule fires on its positive fixture and stays silent on its negative one. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createScanContext, rules, runRules } from '@agentry/core';
+import { createScanContext, rules, runRules } from '@agentry/core/scanner';
 import { describe, expect, it } from 'vitest';
 import { fixturesRoot, loadFixture } from './fixtures.js';
 

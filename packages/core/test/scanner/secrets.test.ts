@@ -1,7 +1,8 @@
 /** Stage 4 (secrets): masking, placeholders, de-duplication, the secretlint driver and throughput. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ArchiveEntry, createScanContext, type Finding, rules, runRules } from '@agentry/core';
+import type { Finding } from '@agentry/core';
+import { type ArchiveEntry, createScanContext, rules, runRules } from '@agentry/core/scanner';
 import { lintSource } from '@secretlint/core';
 import { creator as presetRecommend } from '@secretlint/secretlint-rule-preset-recommend';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,8 @@
 /** Stage 2 (static analysis) beyond the fixtures: lines, parsing, downgrades, observations, speed. */
-import type { ArchiveEntry, Finding, Permissions, ScanContext } from '@agentry/core';
-import { computeSha256, createScanContext, rules, runRules } from '@agentry/core';
+import type { Finding, Permissions } from '@agentry/core';
+import { computeSha256 } from '@agentry/core';
+import type { ArchiveEntry, ScanContext } from '@agentry/core/scanner';
+import { createScanContext, rules, runRules } from '@agentry/core/scanner';
 import { describe, expect, it } from 'vitest';
 import { parseJs } from '../../src/scanner/rules/static/js-ast.js';
 import { jsIndexOf } from '../../src/scanner/rules/static/js-index.js';

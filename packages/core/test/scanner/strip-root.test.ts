@@ -1,5 +1,5 @@
 /** Which single wrapping folder the ingest stage strips, and which it keeps as content. */
-import { readArchive } from '@agentry/core';
+import { readArchive } from '@agentry/core/scanner';
 import { expect, it } from 'vitest';
 import { makeTarball } from '../../../../test-support/tarball.js';
 

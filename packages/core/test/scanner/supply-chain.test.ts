@@ -1,15 +1,13 @@
 /** Edge cases of the stage-5 rules: manifest parsing, normalisation, line numbers, operator lists. */
 import { gzipSync } from 'node:zlib';
+import { type ArtifactKind, computeSha256, type Finding } from '@agentry/core';
 import {
   type ArchiveEntry,
-  type ArtifactKind,
-  computeSha256,
   createScanContext,
-  type Finding,
   type Rule,
   runRules,
   scanArchive,
-} from '@agentry/core';
+} from '@agentry/core/scanner';
 import { Header } from 'tar';
 import { describe, expect, it } from 'vitest';
 import { knownMaliciousPackages } from '../../src/scanner/data/known-malicious.js';

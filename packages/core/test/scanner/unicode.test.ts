@@ -1,13 +1,6 @@
 /** Edge cases of the stage-1 rules: Unicode tricks, encodings, hidden files, home paths, frontmatter. */
-import {
-  type ArchiveEntry,
-  type ArtifactKind,
-  computeSha256,
-  createScanContext,
-  type Finding,
-  type Rule,
-  runRules,
-} from '@agentry/core';
+import { type ArtifactKind, computeSha256, type Finding } from '@agentry/core';
+import { type ArchiveEntry, createScanContext, type Rule, runRules } from '@agentry/core/scanner';
 import { describe, expect, it } from 'vitest';
 import { absoluteHomePath } from '../../src/scanner/rules/structure/absolute-home-path.js';
 import { bidiOverride } from '../../src/scanner/rules/structure/bidi-override.js';

@@ -5,7 +5,8 @@
  * (bundle purged, row kept). Only pending drafts change.
  */
 import { randomUUID } from 'node:crypto';
-import { AgentryError, readArchive } from '@agentry/core';
+import { AgentryError } from '@agentry/core';
+import { readArchive } from '@agentry/core/scanner';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { DraftOrigin, DraftStatus, SkillDraft } from '../db/inbox-schema.js';

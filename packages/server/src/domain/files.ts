@@ -3,7 +3,8 @@
  * and recently read ones are kept in a small memory cache (bounded by bytes) so browsing a version's
  * files does not re-read the blob each time.
  */
-import { AgentryError, type ArchiveEntry, readArchive } from '@agentry/core';
+import { AgentryError } from '@agentry/core';
+import { type ArchiveEntry, readArchive } from '@agentry/core/scanner';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Config } from '../config.js';
 import type { Version } from '../db/schema.js';

@@ -4,13 +4,8 @@
  * installer reads. Import from git is `pack-import.ts`.
  */
 import { createHash } from 'node:crypto';
-import {
-  type ArtifactFiles,
-  listComponents,
-  type PackManifest,
-  parsePackManifest,
-  readArchive,
-} from '@agentry/core';
+import { type ArtifactFiles, listComponents, type PackManifest, parsePackManifest } from '@agentry/core';
+import { readArchive } from '@agentry/core/scanner';
 import type { Kysely } from 'kysely';
 import type { Database, Version } from '../db/schema.js';
 import type { PublishDeps } from './publish-deps.js';

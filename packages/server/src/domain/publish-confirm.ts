@@ -5,11 +5,11 @@
 import {
   AgentryError,
   computeIntegrity,
-  findUnsafeEntries,
   integrityEquals,
   type Manifest,
   type ScanReport,
 } from '@agentry/core';
+import { findUnsafeEntries } from '@agentry/core/scanner';
 import { type Kysely, sql } from 'kysely';
 import type { Database, Package, Version } from '../db/schema.js';
 import { canWritePackage, type Viewer } from './access.js';

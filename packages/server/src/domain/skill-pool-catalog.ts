@@ -8,11 +8,11 @@ import {
   AgentryError,
   packageNameOfSlug,
   parseFrontmatter,
-  readArchive,
   type SkillPoolKind,
   type SkillPoolSkill,
   slugOfPackageName,
 } from '@agentry/core';
+import { readArchive } from '@agentry/core/scanner';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Database, Package, Version } from '../db/schema.js';

@@ -15,10 +15,10 @@ import {
   isAgentSkillName,
   isDiscoveryFilePath,
   orderDiscoveryFiles,
-  readArchive,
   sha256Digest,
   writeTarGz,
 } from '@agentry/core';
+import { readArchive } from '@agentry/core/scanner';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Config } from '../config.js';

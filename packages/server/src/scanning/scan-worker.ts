@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { type ArtifactKind, type Permissions, scanArchive } from '@agentry/core';
+import type { ArtifactKind, Permissions } from '@agentry/core';
+import { scanArchive } from '@agentry/core/scanner';
 
 export interface ScanJob {
   id: number;

@@ -2,7 +2,8 @@
  * The lower sections of an artifact's page: versions, files, the scan report by stage, declared
  * permissions and dependencies; and the small pieces the page's header and side column use.
  */
-import { auditScoreExplanation, describePermissions, type StageName } from '@agentry/core';
+import { describePermissions, type StageName } from '@agentry/core';
+import { auditScoreExplanation } from '@agentry/core/scanner';
 import type { Package, Version } from '../db/schema.js';
 import type { listFindings } from '../domain/catalog.js';
 import { VerdictBadge } from './components.js';

@@ -1,5 +1,6 @@
 /** Trust shown where people decide: permissions as a readable list, one explanation beside the audit score. */
-import { auditScoreExplanation, describePermissions } from '@agentry/core';
+import { describePermissions } from '@agentry/core';
+import { auditScoreExplanation } from '@agentry/core/scanner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestUser, type TestApp } from '../../../../test-support/app.js';
 import { publishVersion } from '../../../../test-support/tarball.js';

@@ -7,7 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentryError, issuesFromZod, type Manifest, manifestSchema, readArchive } from '@agentry/core';
+import { AgentryError, issuesFromZod, type Manifest, manifestSchema } from '@agentry/core';
+import { readArchive } from '@agentry/core/scanner';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import semver from 'semver';
 import type { AppDeps } from '../../app-deps.js';
