@@ -135,17 +135,7 @@ export async function runInstall(request: InstallRequest): Promise<InstallResult
   for (const [name, range] of Object.entries(add)) {
     if (range === undefined) dependencies[name] = `^${resolved.get(name)?.version}`;
   }
-
-  const fresh = [...resolved.values()].filter((artifact) => {
-    const installed = state.artifacts[artifact.name];
-    return (
-      !installed ||
-      installed.version !== artifact.version ||
-      installed.integrity !== artifact.payload.integrity
-    );
-  });
-  const unchecked = fresh.filter((artifact) => !checked.has(`${artifact.name}@${artifact.version}`));
-  warnings.push(...(await enforcePolicies(unchecked, { ...manifest, dependencies }, request.policy)));
+  warnings.push(...(await enforceRemainingPolicies(request, project, resolved, checked, dependencies)));
 
   const { plan, installedItems, removed, emptyDirs } = planInstall(request, state, resolved, choice);
   finishPlan(plan);
@@ -266,6 +256,26 @@ async function resolveChecked(
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   return { resolved, checked };
+}
+
+/** The policies of every new or changed artifact the download hook did not already check. */
+function enforceRemainingPolicies(
+  request: InstallRequest,
+  { manifest, state }: Project,
+  resolved: Map<string, ResolvedArtifact>,
+  checked: Set<string>,
+  dependencies: Record<string, string>,
+): Promise<string[]> {
+  const fresh = [...resolved.values()].filter((artifact) => {
+    const installed = state.artifacts[artifact.name];
+    return (
+      !installed ||
+      installed.version !== artifact.version ||
+      installed.integrity !== artifact.payload.integrity
+    );
+  });
+  const unchecked = fresh.filter((artifact) => !checked.has(`${artifact.name}@${artifact.version}`));
+  return enforcePolicies(unchecked, { ...manifest, dependencies }, request.policy);
 }
 
 /** Plans removals first (so their paths are free), then placements; updates `state.artifacts`. */
