@@ -14,11 +14,19 @@ export {
 export {
   AgentryError,
   type AgentryErrorOptions,
+  codeLineage,
+  type DetailsOf,
   type ErrorCode,
+  type ErrorDetails,
   errorCatalogue,
   isAgentryError,
   isErrorCode,
+  issuesFromZod,
+  parentCodeOf,
+  publicDetailsOf,
+  type UnsafeEntry,
   type ValidationIssue,
+  withIssuePrefix,
 } from './errors.js';
 export {
   type ArtifactFiles,
