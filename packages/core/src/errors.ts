@@ -158,6 +158,73 @@ export const errorCatalogue = {
   internal_error: { status: 500, message: 'An unexpected error occurred.' },
   not_implemented: { status: 501, message: 'This feature is not enabled on this server.' },
   service_unavailable: { status: 503, message: 'A dependency of this server is unavailable.' },
+  // Single sign-on: each refusal names its cause (X-Agentry-Error-Code); envelopes show the parent.
+  sso_not_configured: {
+    status: 400,
+    message: 'Single sign-on is not configured for this tenant.',
+    parent: 'bad_request',
+  },
+  sso_required: {
+    status: 403,
+    message: 'This tenant signs its members in through single sign-on.',
+    parent: 'forbidden',
+  },
+  sso_state_invalid: {
+    status: 400,
+    message: 'The sign-in state is missing, expired or does not match.',
+    parent: 'bad_request',
+  },
+  sso_return_to_invalid: {
+    status: 400,
+    message: 'return_to must be a relative path on this site.',
+    parent: 'bad_request',
+  },
+  sso_issuer_unreachable: {
+    status: 400,
+    message: "The identity provider's discovery document could not be read.",
+    parent: 'bad_request',
+  },
+  sso_login_failed: {
+    status: 400,
+    message: 'The identity provider did not complete the sign-in.',
+    parent: 'bad_request',
+  },
+  sso_account_conflict: {
+    status: 409,
+    message: 'This email belongs to an account that cannot be linked.',
+    parent: 'conflict',
+  },
+  saml_response_invalid: { status: 400, message: 'The SAML response is malformed.', parent: 'bad_request' },
+  saml_signature_invalid: {
+    status: 400,
+    message: 'The SAML response is not signed by the configured IdP.',
+    parent: 'bad_request',
+  },
+  saml_response_expired: {
+    status: 400,
+    message: 'The SAML assertion has expired or is not yet valid.',
+    parent: 'bad_request',
+  },
+  saml_audience_invalid: {
+    status: 400,
+    message: 'The SAML assertion is meant for another service provider.',
+    parent: 'bad_request',
+  },
+  saml_recipient_invalid: {
+    status: 400,
+    message: 'The SAML response is addressed to another endpoint.',
+    parent: 'bad_request',
+  },
+  saml_in_response_to_invalid: {
+    status: 400,
+    message: 'The SAML response answers no request of ours.',
+    parent: 'bad_request',
+  },
+  saml_replayed: {
+    status: 400,
+    message: 'This SAML assertion has already been used.',
+    parent: 'bad_request',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

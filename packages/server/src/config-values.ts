@@ -99,3 +99,21 @@ export const secretKey: Parse<string> = (raw) => {
   if (raw.length < 32) fail('must be at least 32 characters');
   return raw;
 };
+
+/** A comma-separated list of http(s) origins, normalised by URL (lower-case host, default port dropped). */
+export const origins: Parse<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(entry);
+      } catch {
+        return fail(`must list origins such as https://idp.example.lan (got "${entry}")`);
+      }
+      if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.pathname !== '/')
+        fail(`must list origins such as https://idp.example.lan (got "${entry}")`);
+      return parsed.origin;
+    });

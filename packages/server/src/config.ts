@@ -14,6 +14,7 @@ import {
   integer,
   type KeySpec,
   oneOf,
+  origins,
   secretKey,
   tenantSlug,
   text,
@@ -194,6 +195,13 @@ export const configKeys = {
     description:
       'Let tenant webhooks (skill-pool `PUT /v1/tenant/notifications`) target hosts that resolve to loopback, private, link-local or other non-public addresses. Off, such URLs are refused and deliveries to them fail, so a tenant admin cannot make the server reach internal services.',
     parse: boolean,
+  },
+  ssoPrivateOrigins: {
+    env: 'SSO_PRIVATE_ORIGINS',
+    default: '',
+    description:
+      'Comma-separated origins (`https://idp.corp.lan:8443`) of identity providers on your own network that single sign-on may reach even though they resolve to loopback, private or other non-public addresses, and may use plain http. Every other OIDC issuer must be https on a public address: the server fetches its discovery document, keys and tokens, so a tenant admin must not be able to point it at internal services.',
+    parse: origins,
   },
   webhookTimeoutMs: {
     env: 'WEBHOOK_TIMEOUT_MS',

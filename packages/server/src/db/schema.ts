@@ -11,6 +11,14 @@ import type {
   TenantNotificationsTable,
 } from './inbox-schema.js';
 import type { ScimGroupMembersTable, ScimGroupsTable, ScimTokensTable } from './scim-schema.js';
+import type {
+  SsoIdentitiesTable,
+  SsoNoncesTable,
+  SsoRoleMappingsTable,
+  TenantSsoOidcTable,
+  TenantSsoSamlTable,
+  TenantSsoSettingsTable,
+} from './sso-schema.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -265,6 +273,12 @@ export interface Database {
   stack_mappings: StackMappingsTable;
   skill_archives: SkillArchivesTable;
   skill_usage_events: SkillUsageEventsTable;
+  tenant_sso_oidc: TenantSsoOidcTable;
+  tenant_sso_saml: TenantSsoSamlTable;
+  tenant_sso_settings: TenantSsoSettingsTable;
+  sso_role_mappings: SsoRoleMappingsTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_nonces: SsoNoncesTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -5,6 +5,7 @@ import type { Database, User } from '../db/schema.js';
 import type { RateLimiter, RateWindow } from '../rate-limits.js';
 import { recordAudit } from './audit.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
+import { passwordSignInRefused } from './sso-config.js';
 import { createUser, findTenantRole, findUserByLogin, type NewUser, setTenantRole } from './users.js';
 
 export async function signUp(
@@ -64,6 +65,7 @@ export async function logIn(
       });
     }
   }
+  if (await passwordSignInRefused(deps.db, tenantId)) throw new AgentryError('sso_required');
   const user = await findUserByLogin(deps.db, login);
   const ok =
     user?.password_hash && !user.disabled_at

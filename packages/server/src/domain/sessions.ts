@@ -4,6 +4,9 @@ import { sql } from 'kysely';
 import type { Database, User } from '../db/schema.js';
 import { generateSessionSecret, hashSecret } from './secrets.js';
 
+/** Sessions minted by single sign-on carry skill-pool's format, `sps_` + 64 hex, usable as a Bearer too. */
+export const ssoSessionPattern = /^sps_[0-9a-f]{64}$/;
+
 export interface NewSession {
   tenantId: string;
   userId: string;
@@ -12,8 +15,11 @@ export interface NewSession {
   ip?: string | undefined;
 }
 
-export async function createSession(db: Kysely<Database>, input: NewSession): Promise<string> {
-  const secret = generateSessionSecret();
+export async function createSession(
+  db: Kysely<Database>,
+  input: NewSession,
+  secret = generateSessionSecret(),
+): Promise<string> {
   await db
     .insertInto('sessions')
     .values({
@@ -51,7 +57,7 @@ export async function findSessionUser(
   tenantId: string,
   secret: string,
 ): Promise<{ sessionId: string; user: User } | undefined> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
+  if (!/^[A-Za-z0-9_-]{43}$/.test(secret) && !ssoSessionPattern.test(secret)) return undefined;
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -109,4 +115,13 @@ export async function findSessionById(
   if (!liveSession(row, tenantId)) return undefined;
   const { session_id, session_tenant, expires_at, member_deactivated_at, ...user } = row;
   return { sessionId: session_id, user };
+}
+
+/** Ends one session of a tenant (log-out by a Bearer session or the web). */
+export async function deleteSessionById(
+  db: Kysely<Database>,
+  tenantId: string,
+  sessionId: string,
+): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).where('tenant_id', '=', tenantId).execute();
 }

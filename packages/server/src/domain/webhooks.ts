@@ -29,7 +29,7 @@ export interface WebhookResponse {
 }
 
 /** Resolves (and checks) once; every connection of this request goes to those addresses. */
-function pinnedLookup(addresses: string[]): LookupFunction {
+export function pinnedLookup(addresses: string[]): LookupFunction {
   return (_hostname, options, callback) => {
     const entries = addresses.map((address) => ({ address, family: isIP(address) }));
     if ((options as { all?: boolean }).all) {

@@ -81,6 +81,11 @@ async function principalOfApiRequest(
       ? { user: bot.user, scopes: bot.scopes, via: 'token', tokenId: `oauth:${bot.client.client_id}` }
       : 'invalid';
   }
+  if (surface === 'skill-pool' && bearer?.startsWith('sps_')) {
+    // skill-pool's SSO session (minted by the OIDC callback or the SAML ACS), as its portal sends it.
+    const session = await findSessionUser(db, tenantId, bearer);
+    return session ? sessionPrincipal(db, tenantId, session) : 'invalid';
+  }
   if ((surface === 'ai-toolkit' || surface === 'skill-pool') && bearer && !hasTokenPrefix(bearer)) {
     const claims = await verifySessionJwt(secret, bearer);
     const session =

@@ -1,6 +1,6 @@
 /**
  * Tenant resolution, as skill-pool documents it: the `X-Skill-Pool-Tenant` header, then the subdomain
- * of BASE_DOMAIN, then the default tenant. A tenant that is named but does not exist (or is suspended)
+ * of BASE_DOMAIN, then (on the SSO paths `/v1/auth/oidc|saml/<tenant>/…`) the path, then the default tenant. A tenant that is named but does not exist (or is suspended)
  * is an error, never a silent fall-back to the default (that would leak one tenant's requests into
  * another). On skill-pool's paths that error is 401 `unauthorized`, as its server answers, so that a
  * caller cannot tell a missing tenant from a bad token; elsewhere it is `tenant_resolution_failed`.
@@ -35,7 +35,10 @@ export function resolveTenant(
     // Without a Host header (HTTP/2 carries :authority, app.request carries none) the URL still names
     // the host; ignoring it would silently answer a subdomain's request as the default tenant.
     const host = c.req.header('host') ?? new URL(c.req.url).host;
-    const slug = header || tenantSlugFromHost(host, baseDomain) || defaultSlug;
+    // A browser coming back from an identity provider names its tenant only in the path
+    // (/v1/auth/oidc/<tenant>/callback); the header and subdomain still win when present.
+    const ssoPath = /^\/v1\/auth\/(?:oidc|saml)\/([^/]+)\//.exec(c.req.path)?.[1]?.toLowerCase();
+    const slug = header || tenantSlugFromHost(host, baseDomain) || ssoPath || defaultSlug;
     const skillPool = surfaceOf(c.req.path) === 'skill-pool';
     if (!slugPattern.test(slug)) {
       if (skillPool) throw new AgentryError('unauthorized');

@@ -23,6 +23,8 @@ import { skillFileRoutes } from './skill-files.js';
 import { skillPublishRoutes } from './skill-publish.js';
 import { skillVersionRoutes } from './skill-versions.js';
 import { skillRoutes } from './skills.js';
+import { ssoAdminRoutes } from './sso-admin.js';
+import { ssoAuthRoutes } from './sso-auth.js';
 import { usageRoutes } from './usage.js';
 
 /** Multipart uploads (publish, validate, drafts); every other body is small JSON. */
@@ -52,5 +54,7 @@ export function skillPoolRoutes(deps: AppDeps) {
   app.route('/', projectRoutes(deps));
   app.route('/', bootstrapRoutes(deps));
   app.route('/', memberRoutes(deps));
+  app.route('/', ssoAdminRoutes(deps));
+  app.route('/', ssoAuthRoutes(deps));
   return app;
 }
