@@ -5,6 +5,7 @@ import { Health, TankSkill, TankStarState, TankVersionList, TankWhoami } from '@
 import { describe, expect, it } from 'vitest';
 import { createClient, RegistryError } from './api-client.js';
 import { configPath, readUserConfig, writeUserConfig } from './config-file.js';
+import { describeError } from './error-report.js';
 import { resolveSettings } from './settings.js';
 
 describe('api client', () => {
@@ -91,6 +92,35 @@ describe('api client', () => {
       fetch: async () => new Response(JSON.stringify(star), { status: 200 }),
     });
     expect(await client.request('/api/v1/skills/x/star', TankStarState)).toEqual(star);
+  });
+
+  it('names the refused fields of a validation error, and reports it as a usage error (exit 2)', async () => {
+    const client = createClient({
+      registry: 'http://r.test',
+      fetch: async () =>
+        new Response(
+          JSON.stringify({
+            error: 'VALIDATION_ERROR',
+            message: 'The request is not valid',
+            issues: [
+              { path: ['manifest', 'name'], message: 'must be lower-case' },
+              { path: ['files', 0], message: 'too long' },
+            ],
+          }),
+          { status: 422, headers: { 'x-agentry-error-code': 'invalid_name' } },
+        ),
+    });
+    const error = await client.request('/api/v1/skills', TankSkill).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    const refused = error as RegistryError;
+    expect(refused.code).toBe('validation_error');
+    expect(refused.message).toContain('manifest.name: must be lower-case');
+    expect(refused.message).toContain('files[0]: too long');
+    const report = await describeError(refused);
+    expect(report.exit).toBe(2);
+    expect(report.hint).toBeDefined();
+    const other = await describeError(new RegistryError('not_found', 'gone', 404));
+    expect(other.exit).toBe(1);
   });
 });
 

@@ -76,7 +76,10 @@ export function createClient(options: ClientOptions) {
       body = undefined;
     }
     const code = typeof body?.error === 'string' ? body.error.toLowerCase() : `http_${res.status}`;
-    const message = typeof body?.message === 'string' ? body.message : `${res.status} ${res.statusText}`;
+    const said = typeof body?.message === 'string' ? body.message : `${res.status} ${res.statusText}`;
+    // A refused value is named by its field, so the user knows what to fix without --json.
+    const fields = fieldsNamed(body?.issues ?? body?.details);
+    const message = fields && !said.includes(fields) ? `${said} (${fields})` : said;
     const reason = res.headers.get('x-agentry-error-code') ?? undefined;
     return new RegistryError(code, message, res.status, body?.details ?? body?.issues, reason);
   }
@@ -197,6 +200,23 @@ function endpointOf(path: string, init: RequestInit): string {
 }
 
 /** A field path as the user reads it: `versions[0].deprecated`. */
+/** `field: message; …` from a registry's validation issues (`[{path, message}]`, bare or in `details.issues`). */
+function fieldsNamed(raw: unknown): string | undefined {
+  const nested =
+    raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { issues?: unknown }).issues : raw;
+  if (!Array.isArray(nested)) return undefined;
+  const named = nested.flatMap((item: unknown) => {
+    if (!item || typeof item !== 'object') return [];
+    const { path, message } = item as { path?: unknown; message?: unknown };
+    if (typeof message !== 'string') return [];
+    const keys = Array.isArray(path)
+      ? path.filter((key): key is string | number => typeof key === 'string' || typeof key === 'number')
+      : [];
+    return [keys.length > 0 ? `${fieldOf(keys)}: ${message}` : message];
+  });
+  return named.length > 0 ? named.slice(0, 5).join('; ') : undefined;
+}
+
 function fieldOf(path: readonly PropertyKey[]): string {
   return (
     path

@@ -21,6 +21,7 @@ const registryHints: Record<string, string> = {
   scope_not_grantable: 'a token can only grant scopes its creator holds',
   permission_escalation: 'new permissions need the version bump the message names',
   invalid_name: 'names are lower-case: name or @org/name',
+  validation_error: 'fix the field named above and run the command again',
   not_found: 'check the name with agentry search',
   package_not_found: 'check the name with agentry search',
   version_not_found: 'list the versions with agentry info <name>',
@@ -31,6 +32,13 @@ const registryHints: Record<string, string> = {
   bad_response:
     'this CLI and the registry disagree on the API: update agentry, or report it with the details (--json)',
 };
+
+/** A value the registry refused is a usage error (exit 2), as a bad option is; unreachable is 3; the rest 1. */
+function exitOf(code: string): number {
+  if (code === 'unreachable') return exitCodes.unreachable;
+  if (code === 'validation_error') return exitCodes.usage;
+  return exitCodes.error;
+}
 
 export async function describeError(error: unknown): Promise<ErrorReport> {
   if (error instanceof CliError)
@@ -49,7 +57,7 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
       message: error.message,
       hint: registryHints[error.reason] ?? registryHints[error.code],
       details: error.details,
-      exit: error.code === 'unreachable' ? exitCodes.unreachable : exitCodes.error,
+      exit: exitOf(error.code),
     };
   return {
     code: 'unexpected',
