@@ -93,7 +93,10 @@ export function scimRoutes(deps: AppDeps) {
   const tooLarge = () => {
     throw new AgentryError('payload_too_large');
   };
-  app.use('*', bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge }));
+  // Mounted at '/' beside the other surfaces: the cap must apply to SCIM's paths only (a '*' here would
+  // cap skill-pool's bundle uploads at 1 MiB too).
+  const scimLimit = bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge });
+  app.use('*', (c, next) => (scimPathPattern.test(c.req.path) ? scimLimit(c, next) : next()));
 
   /** The caller's tenant and credential, or 401 (no, bad or revoked token; another or suspended tenant). */
   const authenticate = async (c: Context<AppEnv>): Promise<ScimContext> => {
